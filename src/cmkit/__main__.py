@@ -1,0 +1,3 @@
+from cmkit.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The command-line shell: parse options, call the core, print. No logic lives here."""

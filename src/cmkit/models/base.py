@@ -1,0 +1,94 @@
+"""Shared pieces of the file models: strictness, names, time zones, locales."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import time
+from functools import cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+
+class StrictModel(BaseModel):
+    """Every file model refuses unknown keys: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest known name, for "did you mean …?" hints."""
+    lowered = {c.lower(): c for c in choices}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        guess = suggest(value, _zone_names())
+        hint = f" — did you mean '{guess}'?" if guess else " (an IANA name such as 'Europe/Paris')"
+        raise ValueError(f"unknown time zone '{value}'{hint}") from None
+    return value
+
+
+def _check_env_name(value: str) -> str:
+    if re.fullmatch(r"[A-Z_][A-Z0-9_]*", value):
+        return value
+    if len(value) >= 20 or re.search(r"[a-z0-9]{12,}", value):
+        raise ValueError(
+            "this looks like a secret, not the name of an environment variable: put the token "
+            "in the environment (or .env / the keyring) and write its variable's NAME here, "
+            "e.g. MARTIN_MASTODON_TOKEN"
+        )
+    raise ValueError("an environment variable name is UPPER_CASE letters, digits and _")
+
+
+def _parse_time(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # `time: 0930` or a bare hour; YAML gives an int
+        raise ValueError("write times as quoted \"HH:MM\" (e.g. \"09:30\")")
+    if isinstance(value, str):
+        m = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", value.strip())
+        if not m:
+            raise ValueError(f"'{value}' is not a time of day; write \"HH:MM\", e.g. \"09:30\"")
+        return time(int(m.group(1)), int(m.group(2)))
+    return value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _hashtag(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().lstrip("#＃")
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
+Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2}|-[0-9]{3})?$",
+                              examples=["fr-FR", "en-CA", "fr"])]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", examples=["fr", "en"])]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
+CountryCode = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$",
+                                                             examples=["FR", "CA"])]
+Currency = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$",
+                                                          examples=["EUR", "CAD"])]
+TimeOfDay = Annotated[time, BeforeValidator(_parse_time)]
+Hashtag = Annotated[str, BeforeValidator(_hashtag), Field(min_length=1,
+                                                          pattern=r"^[^\s#]+$")]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$",
+                           examples=["https://example.org/page"])]
+NonNegative = Annotated[float, Field(ge=0)]

@@ -1,0 +1,106 @@
+"""Hermetic tests: a private HOME, no workspace from the environment, no traffic off-box."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not (
+        isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost"))
+    ):
+        raise ConnectionRefusedError(f"tests are offline: refused connection to {address!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.delenv("CMKIT_WORKSPACE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture
+def example_ws(tmp_path: Path) -> Path:
+    """A private copy of the bundled example workspace."""
+    dest = tmp_path / "agency"
+    shutil.copytree(EXAMPLES / "agency", dest, ignore=shutil.ignore_patterns("data", "reports"))
+    return dest
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cmkit(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run cmkit in-process, like a user would from the shell (through main())."""
+    from typer.testing import CliRunner
+
+    from cmkit.cli import app as app_module
+
+    def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+
+        def entry() -> None:
+            app_module.main()
+
+        # CliRunner needs a click command; main() wraps app() with the error handler
+        result = runner.invoke(_Wrapper(entry), [str(a) for a in args], input=input)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+class _Wrapper:
+    """Adapts main() (which reads sys.argv) to CliRunner's call convention."""
+
+    def __init__(self, entry: Callable[[], None]) -> None:
+        self.entry = entry
+        self.name = "cmkit"
+
+    def main(self, args: list[str], prog_name: str | None = None, **_: object) -> None:
+        import sys
+
+        sys.argv = ["cmkit", *args]
+        self.entry()
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Iterator[Callable[[str, str | bytes], Path]]:
+    """Write a file under tmp_path (creating folders); returns its path."""
+
+    def _write(rel: str, content: str | bytes) -> Path:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    yield _write
