@@ -142,6 +142,14 @@ class NotSupported(ConnectorError):
     """The network (or cmkit's connector for it) does not offer this capability."""
 
 
+class OutcomeUnknown(ConnectorError):
+    """The request may have reached the network (e.g. a timeout after sending it).
+
+    The engine never resends such a delivery blindly: it looks it up first
+    (`find_published`), and only a definite "not there" allows a retry.
+    """
+
+
 @runtime_checkable
 class Connector(Protocol):
     name: str

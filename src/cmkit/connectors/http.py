@@ -1,0 +1,434 @@
+"""One HTTP client for every connector: timeouts, user agent, retries, rate limits, errors.
+
+A network module asks `client("mastodon", base_url=…, token=…)` for an `HttpClient`
+(an `httpx.Client`) and calls `client.call("POST", "/api/v1/statuses", json=…)`,
+which returns a successful response or raises a `ConnectorError` with one clear,
+token-free line. Everything else here is shared so no network module repeats it:
+
+- retries with exponential backoff and jitter on connection errors, 429 and 5xx,
+  waiting at least what `Retry-After` asks;
+- rate limits: a response saying the quota is spent (`x-ratelimit-remaining: 0`,
+  `ratelimit-remaining: 0`) holds every later request of that client until the
+  reset it announces (`x-ratelimit-reset`, `ratelimit-reset`, epoch seconds, delta
+  seconds or ISO 8601); a wait longer than `RetryPolicy.max_wait` is not slept
+  through by a cron job: it becomes a retryable error saying until when;
+- a request that may have reached the server (a read timeout, a dropped
+  connection, a 504) is resent only when that is safe — an idempotent method or
+  an `Idempotency-Key` header; otherwise it raises `OutcomeUnknown` so the engine
+  looks the post up before any retry.
+
+Tests swap the transport and the sleep with `override(transport=…, sleep=…)`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from .. import __version__
+from ..redaction import redact, register
+from .base import ConnectorError, OutcomeUnknown
+
+USER_AGENT = f"cmkit/{__version__}"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# statuses after which a non-idempotent request may already have been carried out upstream
+AMBIGUOUS_STATUSES = frozenset({504})
+_RESET_HEADERS = ("retry-after", "x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset")
+_REMAINING_HEADERS = ("x-ratelimit-remaining", "ratelimit-remaining", "x-rate-limit-remaining")
+
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4  # tries in all, the first one included
+    backoff: float = 0.5  # seconds before the first retry; doubles each time
+    max_backoff: float = 8.0
+    max_wait: float = 60.0  # the longest rate-limit wait a run accepts before giving up
+    statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+    def delay(self, attempt: int) -> float:
+        """Backoff before retry number `attempt` (0-based), with jitter so parallel
+        senders do not hit the server again in the same instant."""
+        ceiling = min(self.max_backoff, self.backoff * 2.0**attempt)
+        return ceiling * (0.5 + random.random() / 2)
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+class _Hooks:
+    def __init__(self) -> None:
+        self.transport: httpx.BaseTransport | None = None
+        self.sleep: Sleep = time.sleep
+        self.skew = 0.0  # seconds an instant sleep has "passed", added to both clocks
+
+
+_hooks = _Hooks()
+
+
+def _monotonic() -> float:
+    return time.monotonic() + _hooks.skew
+
+
+def _wall() -> float:
+    return time.time() + _hooks.skew
+
+
+@contextmanager
+def override(
+    *, transport: httpx.BaseTransport | None = None, sleep: Sleep | None = None
+) -> Iterator[None]:
+    """For tests: every client made inside uses this transport and this sleep."""
+    saved = (_hooks.transport, _hooks.sleep)
+    _hooks.transport = transport if transport is not None else _hooks.transport
+    _hooks.sleep = sleep if sleep is not None else _hooks.sleep
+    try:
+        yield
+    finally:
+        _hooks.transport, _hooks.sleep = saved
+
+
+@contextmanager
+def instant_sleep() -> Iterator[list[float]]:
+    """For tests: sleeping takes no time but moves cmkit's clocks on; yields the waits."""
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        _hooks.skew += seconds
+
+    saved = (_hooks.sleep, _hooks.skew)
+    _hooks.sleep = sleep
+    try:
+        yield waits
+    finally:
+        _hooks.sleep, _hooks.skew = saved
+
+
+def default_timeout() -> float:
+    """Seconds to wait for an answer; CMKIT_HTTP_TIMEOUT overrides (slow links, tests)."""
+    value = os.environ.get("CMKIT_HTTP_TIMEOUT", "")
+    try:
+        return max(0.1, float(value)) if value else 30.0
+    except ValueError:
+        return 30.0
+
+
+class RateGate:
+    """Holds a client's requests while a rate limit is spent; shared by its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0  # time.monotonic() before which nothing is sent
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, _monotonic() + seconds)
+
+    def remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self._until - _monotonic())
+
+
+def wait_hint(response: httpx.Response, now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait (Retry-After, or a rate-limit reset), if any."""
+    now = _wall() if now is None else now
+    for name in _RESET_HEADERS:
+        value = response.headers.get(name)
+        if value:
+            seconds = _seconds_until(value.strip(), now)
+            if seconds is not None:
+                return max(0.0, seconds)
+    return None
+
+
+def _seconds_until(value: str, now: float) -> float | None:
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        number = float(value)
+        # a reset far in the future is an epoch timestamp (X, Bluesky); small is a delta
+        return number - now if number > 1_000_000_000 else number
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))  # Mastodon
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)  # Retry-After HTTP-date
+        except (TypeError, ValueError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() - now
+
+
+def _quota_spent(response: httpx.Response) -> bool:
+    for name in _REMAINING_HEADERS:
+        value = response.headers.get(name, "").strip()
+        if value and value.split(".")[0] == "0":
+            return True
+    return False
+
+
+def _resendable(request: httpx.Request) -> bool:
+    return request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
+
+
+class HttpClient(httpx.Client):
+    """An httpx.Client that retries, respects rate limits and maps errors for `service`."""
+
+    def __init__(
+        self,
+        service: str,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.service = service
+        self.retry = retry or RetryPolicy()
+        self.gate = RateGate()
+        self._own_sleep = sleep
+
+    def _sleep(self, seconds: float) -> None:
+        (self._own_sleep or _hooks.sleep)(seconds)
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        attempt = 0
+        while True:
+            self._wait_for_gate(request)
+            try:
+                response = super().send(request, **kwargs)
+            except httpx.TransportError as exc:
+                never_sent = isinstance(
+                    exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                )
+                if attempt + 1 >= self.retry.attempts or not (never_sent or _resendable(request)):
+                    raise
+                delay = self.retry.delay(attempt)
+            else:
+                hint = wait_hint(response)
+                if not self._should_retry(response, attempt, hint):
+                    if response.status_code == 429 or (hint is not None and _quota_spent(response)):
+                        self.gate.hold(hint if hint is not None else self.retry.delay(attempt))
+                    return response
+                response.close()
+                delay = max(hint or 0.0, self.retry.delay(attempt))
+                if response.status_code == 429:
+                    # every thread of this client waits, not only this request
+                    self.gate.hold(delay)
+                    delay = 0.0
+            attempt += 1
+            if delay:
+                self._sleep(delay)
+
+    def _should_retry(self, response: httpx.Response, attempt: int, hint: float | None) -> bool:
+        if response.status_code not in self.retry.statuses or attempt + 1 >= self.retry.attempts:
+            return False
+        if response.status_code in AMBIGUOUS_STATUSES and not _resendable(response.request):
+            return False
+        return hint is None or hint <= self.retry.max_wait
+
+    def _wait_for_gate(self, request: httpx.Request) -> None:
+        wait = self.gate.remaining()
+        if wait > self.retry.max_wait:
+            until = datetime.fromtimestamp(_wall() + wait, UTC)
+            raise _RateLimited(
+                f"{self.service}: rate limit reached at {request.url.host}, "
+                f"next request allowed at {until:%H:%M} UTC",
+                "run again later; cmkit publish retries what failed on its next run",
+                retryable=True,
+                status=429,
+            )
+        if wait > 0:
+            self._sleep(wait)
+
+    def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request; a successful response, or a `ConnectorError` in one clear line."""
+        try:
+            response = self.request(method, url, **kwargs)
+        except _RateLimited:
+            raise
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc) from None
+        if response.is_success:
+            return response
+        raise self.status_error(response)
+
+    def call_json(self, method: str, url: str, **kwargs: Any) -> Any:
+        response = self.call(method, url, **kwargs)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ConnectorError(
+                f"{self.service}: {_where(response.request)} answered something that is not JSON",
+                "is the server URL right (instance / base URL in client.yaml)?",
+                retryable=True,
+                status=response.status_code,
+            ) from None
+
+    def transport_error(self, exc: httpx.TransportError) -> ConnectorError:
+        request = exc.request if _has_request(exc) else None
+        host = request.url.host if request is not None else "the server"
+        never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+        if isinstance(exc, httpx.TimeoutException):
+            timeout = self.timeout.read or self.timeout.connect
+            message = f"{self.service}: no answer from {host} within {timeout:g} s"
+        elif isinstance(exc, httpx.ConnectError):
+            message = f"{self.service}: cannot reach {host} ({_short(str(exc)) or 'refused'})"
+        else:
+            message = f"{self.service}: connection to {host} failed ({type(exc).__name__})"
+        hint = "check the network connection and the server URL; cmkit retries on its next run"
+        if never_sent or request is None or _resendable(request):
+            return ConnectorError(redact(message), hint, retryable=True)
+        return OutcomeUnknown(
+            redact(message + "; the post may have gone out"),
+            "the next `cmkit publish` looks it up before sending again",
+            retryable=True,
+        )
+
+    def status_error(self, response: httpx.Response) -> ConnectorError:
+        status = response.status_code
+        reason, hint = _REASONS.get(status, ("refused the request", ""))
+        if status >= 500:
+            reason, hint = "server error", "the network is having trouble; cmkit retries later"
+        detail = _detail(response)
+        message = f"{self.service}: {reason} (HTTP {status}, {_where(response.request)})"
+        if detail:
+            message += f": {detail}"
+        if status == 429:
+            hint = _retry_hint(response)
+        retryable = status in (408, 429) or status >= 500
+        if status in AMBIGUOUS_STATUSES and not _resendable(response.request):
+            return OutcomeUnknown(
+                redact(message + "; the post may have gone out"),
+                "the next `cmkit publish` looks it up before sending again",
+                retryable=True,
+                status=status,
+            )
+        return ConnectorError(redact(message), hint, retryable=retryable, status=status)
+
+
+class _RateLimited(ConnectorError):
+    pass
+
+
+_REASONS: dict[int, tuple[str, str]] = {
+    400: ("refused the request", "the message says what the network did not accept"),
+    401: (
+        "refused the credentials",
+        "check the account's token: `cmkit secrets set CLIENT/NETWORK`, then "
+        "`cmkit accounts check`",
+    ),
+    403: ("does not allow this", "the token lacks a permission, or the account is restricted"),
+    404: ("found nothing there", "check the account id and server URL in client.yaml"),
+    408: ("timed out", "cmkit retries on its next run"),
+    409: ("reported a conflict", ""),
+    413: ("says the upload is too large", "use a smaller file; `cmkit check` shows the limits"),
+    415: ("does not accept this file type", "`cmkit check` shows the formats it accepts"),
+    422: ("refused the content", "the message says what to change"),
+    429: ("is rate limiting cmkit", ""),
+}
+
+
+def _retry_hint(response: httpx.Response) -> str:
+    wait = wait_hint(response)
+    if wait is None:
+        return "wait a few minutes; cmkit retries on its next run"
+    until = datetime.fromtimestamp(_wall() + wait, UTC)
+    return f"allowed again at {until:%H:%M} UTC; cmkit retries on its next run"
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - httpx raises RuntimeError when unset
+    except RuntimeError:
+        return False
+    return True
+
+
+def _where(request: httpx.Request) -> str:
+    # the path only: query strings carry tokens on some APIs (Graph API access_token=…)
+    return f"{request.method} {request.url.host}{request.url.path}"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's own explanation, from the usual JSON error shapes, on one line."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        text = response.text if "html" not in response.headers.get("content-type", "") else ""
+        return redact(_short(text))
+    return redact(_short(_message_in(body)))
+
+
+def _message_in(body: object) -> str:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list) and body:
+        return _message_in(body[0])
+    if not isinstance(body, dict):
+        return ""
+    for key in (
+        "error_description",
+        "message",
+        "detail",
+        "error",
+        "errors",
+        "title",
+        "description",
+    ):
+        value = body.get(key)
+        if value:
+            found = _message_in(value)
+            if found:
+                return found
+    return json.dumps(body, ensure_ascii=False)[:200] if body else ""
+
+
+def client(
+    service: str,
+    *,
+    base_url: str = "",
+    token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    **kwargs: Any,
+) -> HttpClient:
+    """The HTTP client for one connector. `token` becomes a Bearer Authorization header
+    (and is registered so it can never be printed)."""
+    all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if token:
+        all_headers["Authorization"] = f"Bearer {register(token)}"
+    all_headers.update(headers or {})
+    seconds = timeout if timeout is not None else default_timeout()
+    transport = kwargs.pop("transport", None) or _hooks.transport
+    return HttpClient(
+        service,
+        retry=retry,
+        base_url=base_url,
+        headers=all_headers,
+        timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)),
+        transport=transport,
+        follow_redirects=True,
+        **kwargs,
+    )
