@@ -1,16 +1,134 @@
-"""Lint rules over a loaded workspace. Each rule has a stable id (see rules.py)."""
+"""`cmkit check`: load every client, run every rule, collect every problem.
+
+Three things keep it fast enough for a pre-commit hook on a large workspace:
+clients are linted in parallel processes when there is enough work; each client's
+result is cached outside the workspace, keyed by the size and mtime of every file
+in it (plus cmkit's own code), so an unchanged client is not re-read; and the only
+time-dependent rule (a post whose time has passed) runs on a small cached summary.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..diagnostics import Problem
+from .cache import ClientResult, PostSummary, fingerprint, load_cached, save_cached
+from .timed import missed_posts
+
+PARALLEL_MIN_FILES = 600  # below this, forking workers costs more than it saves
 
 
-def check_workspace(root: Path, clients: Iterable[str] = (), *, use_cache: bool = True) -> list[Problem]:
-    """Load the workspace and return every schema and lint problem, sorted."""
-    from ..workspace import load
+def check_workspace(
+    root: Path, clients: Iterable[str] = (), *, use_cache: bool = True
+) -> list[Problem]:
+    """Every schema and lint problem of the workspace (or of the named clients), sorted."""
+    from ..workspace import CLIENTS_DIR, CONFIG_FILE, unknown_client
+    from .secrets import env_tracked
 
-    ws = load(root, clients)
-    return sorted(ws.problems)
+    base = root / CLIENTS_DIR
+    slugs = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if base.is_dir() else []
+    wanted = list(clients)
+    for slug in wanted:
+        if slug not in slugs:
+            raise unknown_client(slug, slugs)
+    slugs = wanted or slugs
+    problems, config_fp = _workspace_level(root, CONFIG_FILE)
+    problems += env_tracked(root)
+
+    results: dict[str, ClientResult] = {}
+    todo: list[tuple[str, str, int]] = []
+    for slug in slugs:
+        fp, files = fingerprint(base / slug, config_fp)
+        cached = load_cached(root, slug, fp) if use_cache else None
+        if cached is not None:
+            results[slug] = cached
+        else:
+            todo.append((slug, fp, files))
+    for slug, result in _lint_clients(root, [slug for slug, _, _ in todo],
+                                      sum(n for _, _, n in todo)):
+        results[slug] = result
+    for slug, fp, _ in todo:
+        save_cached(root, slug, fp, results[slug])
+
+    grace = _grace_minutes(root)
+    for slug in slugs:
+        problems += results[slug].problems
+        problems += missed_posts(results[slug].posts, grace)
+    return sorted(set(problems))
+
+
+def _workspace_level(root: Path, config_file: str) -> tuple[list[Problem], str]:
+    from ..models import WorkspaceConfig
+    from ..workspace import load_model
+
+    path = root / config_file
+    problems: list[Problem] = []
+    if not path.is_file():
+        return problems, "no-config"
+    stat = path.stat()
+    load_model(path, root, WorkspaceConfig, problems)
+    return problems, f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def _grace_minutes(root: Path) -> int:
+    from ..workspace import CONFIG_FILE, load_model
+    from ..models import WorkspaceConfig
+
+    config, _ = load_model(root / CONFIG_FILE, root, WorkspaceConfig, []) \
+        if (root / CONFIG_FILE).is_file() else (None, None)
+    return (config or WorkspaceConfig()).publish.grace_minutes
+
+
+def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, ClientResult]]:
+    if not slugs:
+        return []
+    workers = min(len(slugs), os.cpu_count() or 1, 8)
+    if workers < 2 or files < PARALLEL_MIN_FILES:
+        return [(slug, lint_client(root, slug)) for slug in slugs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers inherit the imported modules instead of importing them again
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, len(slugs) // (workers * 4))
+        return list(zip(slugs, pool.map(_lint_one, [(root, s) for s in slugs],
+                                         chunksize=chunk), strict=True))
+
+
+def _lint_one(args: tuple[Path, str]) -> ClientResult:
+    return lint_client(*args)
+
+
+def lint_client(root: Path, slug: str) -> ClientResult:
+    """Load one client and run every time-independent rule on it."""
+    from datetime import datetime
+
+    from ..models import WorkspaceConfig
+    from ..workspace import CLIENTS_DIR, Workspace, load_client, load_model
+    from .content import check_content
+    from .plan import check_plan
+    from .posts import check_posts
+    from .published import check_published
+    from .secrets import scan_files, workspace_files
+
+    problems: list[Problem] = []
+    config, _ = load_model(root / "cmkit.yaml", root, WorkspaceConfig, []) \
+        if (root / "cmkit.yaml").is_file() else (None, None)
+    ws = Workspace(root, config or WorkspaceConfig())
+    space = load_client(ws, root / CLIENTS_DIR / slug, problems)
+    problems += check_posts(space)
+    problems += check_content(space)
+    problems += check_plan(space, ws.rel)
+    published = check_published(space, problems)
+    problems += scan_files(root, workspace_files(root, space.root))
+    posts = [
+        PostSummary(p.rel, *p.line_of("at"), p.id, p.at.isoformat() if p.at else None,
+                    str(p.meta.status), tuple(str(n) for n in p.meta.networks),
+                    tuple(sorted(published.get(p.id, ()))), isinstance(p.meta.at, datetime))
+        for p in space.posts
+    ]
+    return ClientResult(problems, posts)

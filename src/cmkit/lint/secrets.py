@@ -1,0 +1,110 @@
+"""Anything in a workspace file that looks like a token, password or private key.
+
+A workspace is a git repo that gets pushed and shared with clients: a token in it is
+a leak. Patterns are the documented shapes of the networks' tokens plus generic
+`token: <long random string>` assignments; a match shows only the first characters.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..diagnostics import Problem, relpath
+
+# (name, pattern): documented token shapes of the services a CM uses
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("a Meta (Facebook/Instagram) access token", re.compile(r"\bEA[A-Za-z0-9]{4}[A-Za-z0-9]{60,}")),
+    ("an Instagram user token", re.compile(r"\bIG[A-Za-z0-9]{2}[A-Za-z0-9_-]{80,}")),
+    ("a Telegram bot token", re.compile(r"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b")),
+    ("a Discord webhook URL", re.compile(
+        r"https://(?:\w+\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{50,}")),
+    ("a Bluesky app password", re.compile(r"\b[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}\b")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{60,})")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("an OpenAI/Anthropic-style API key", re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[\w-]{10,}")),
+    ("a Bit.ly/bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*")),
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("a secret assigned to a key", re.compile(
+        r"(?im)^[ \t-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
+        r"[ \t]*[:=][ \t]*[\"']?(?=[A-Za-z0-9_./+=-]*[0-9])(?=[A-Za-z0-9_./+=-]*[A-Za-z])"
+        r"([A-Za-z0-9_./+=-]{16,})")),
+]
+
+TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".markdown", ".txt", ".json", ".jsonl", ".csv", ".toml",
+                 ".ini", ".cfg", ".html", ".env", ".sh", ""}
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".cmkit", "reports"}
+
+
+def scan_text(text: str, rel: str) -> Iterator[Problem]:
+    for name, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            value = match.group(match.lastindex or 0)
+            if _env_var_name(value):
+                continue  # `token_env: MARTIN_TOKEN` names a variable: that is the right way
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            shown = value[:4] + "…"
+            yield Problem(rel, line, col, "secret/token",
+                          f"this looks like {name} ({shown}); a workspace is shared, a token "
+                          "in it is a leak",
+                          "remove it, revoke it on the network, and keep it in the environment, "
+                          ".env (git-ignored) or `cmkit secrets set`")
+            break  # one report per pattern per file is enough to act on
+
+
+def _env_var_name(value: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value))
+
+
+def tracked_files(root: Path) -> list[Path] | None:
+    """Files git tracks (and untracked, not ignored) under root; None outside a git repo."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard", "--full-name", "."],
+            capture_output=True, check=True, timeout=20,
+        )
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                             capture_output=True, check=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    base = Path(top.stdout.strip())
+    return [base / name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
+
+
+def workspace_files(root: Path, folder: Path) -> list[Path]:
+    """Text files under folder that would be committed (git's view when available)."""
+    files = tracked_files(folder)
+    if files is None:
+        files = [p for p in folder.rglob("*")
+                 if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))]
+    return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
+
+
+def scan_files(root: Path, files: list[Path]) -> Iterator[Problem]:
+    for path in files:
+        try:
+            if path.stat().st_size > 5_000_000:
+                continue
+            text = path.read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        yield from scan_text(text, relpath(path, root))
+
+
+def env_tracked(root: Path) -> Iterator[Problem]:
+    """A .env is for secrets: it must be ignored by git, never committed."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "--error-unmatch", ".env"],
+                              capture_output=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if done.returncode == 0:
+        yield Problem(".env", 1, 1, "secret/env-tracked", ".env is tracked by git",
+                      "git rm --cached .env, add .env to .gitignore, and rotate its tokens")
