@@ -1,0 +1,111 @@
+"""Where each post stands: its front-matter status, joined with what the publish ledger
+says went out (see notes on the ledger format: a `done` line per (post, network)).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..models import Status
+
+if TYPE_CHECKING:
+    from ..workspace import ClientSpace, Post
+
+LEDGER_FILE = "ledger.jsonl"
+
+
+class State(StrEnum):
+    """What a CM needs to know about a post at a glance."""
+
+    PUBLISHED = "published"  # every network has a `done` line in the ledger
+    PARTIAL = "partial"  # some networks done, others not
+    OVERDUE = "overdue"  # approved, its time has passed, not (fully) published
+    MISSED = "missed"  # never approved and its time has passed: it will not go out
+    APPROVED = "approved"  # approved, waiting for its time
+    REVIEW = "review"
+    DRAFT = "draft"
+    IDEA = "idea"
+    CANCELLED = "cancelled"
+
+
+def published_pairs(data_dir: Path) -> set[tuple[str, str]]:
+    """(post id, network) pairs the ledger records as done."""
+    try:
+        from ..ledger import published  # the publishing engine's reader, when installed
+    except ImportError:
+        return _read_done(data_dir / LEDGER_FILE)
+    return {(str(post), str(network)) for post, network in published(data_dir)}
+
+
+def _read_done(path: Path) -> set[tuple[str, str]]:
+    done: set[tuple[str, str]] = set()
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError:
+        return done
+    with handle:
+        for line in handle:
+            if '"done"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:  # a torn last line after a crash: the engine recovers it
+                continue
+            if isinstance(entry, dict) and entry.get("event") == "done":
+                done.add((str(entry.get("post")), str(entry.get("network"))))
+    return done
+
+
+@dataclass
+class ClientState:
+    """The ledger of one client, read once."""
+
+    done: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, space: ClientSpace) -> ClientState:
+        return cls(published_pairs(space.data_dir))
+
+    def networks_done(self, post: Post) -> list[str]:
+        return [str(n) for n in post.meta.networks if (post.id, str(n)) in self.done]
+
+    def state(self, post: Post, now: datetime) -> State:
+        status = post.meta.status
+        if status is Status.CANCELLED:
+            return State.CANCELLED
+        done = self.networks_done(post)
+        if post.meta.networks and len(done) == len(post.meta.networks):
+            return State.PUBLISHED
+        past = post.at is not None and post.at <= now
+        if done:
+            return State.PARTIAL if not past or status is not Status.APPROVED else State.OVERDUE
+        if status is Status.APPROVED:
+            return State.OVERDUE if past else State.APPROVED
+        if past:
+            return State.MISSED
+        return State(str(status))
+
+
+def excerpt(text: str, width: int = 80) -> str:
+    """The first words of a text on one line, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1].rsplit(" ", 1)[0]
+    return (cut or flat[: width - 1]) + "…"
+
+
+def title_of(post: Post, width: int = 60) -> str:
+    """What to call a post in a listing: its title, else the start of its text, else its id."""
+    if post.meta.title:
+        return excerpt(post.meta.title, width)
+    body = post.body.strip()
+    if body:
+        first_line = next(line for line in body.splitlines() if line.strip())
+        return excerpt(first_line, width)
+    return post.id
