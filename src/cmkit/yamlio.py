@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,11 @@ MAX_FILE_BYTES = 5_000_000
 
 
 class _Resolver(yaml.resolver.BaseResolver):
-    pass
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        # the same few values (network names, statuses) recur in every post: memoize
+        if kind is ScalarNode and implicit[0]:
+            return _scalar_tag(value)
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 
 _Resolver.add_implicit_resolver(
@@ -49,6 +54,11 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 _Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+@lru_cache(maxsize=4096)
+def _scalar_tag(value: str) -> str:
+    return yaml.resolver.BaseResolver.resolve(_Resolver(), ScalarNode, value, (True, False))
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
@@ -74,7 +84,10 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
-_Parser = getattr(yaml, "CParser", None)
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
 
 
 if _Parser is not None:
@@ -159,8 +172,8 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
         if node is None:
             parsed.data = {}
             return parsed
-        size = _expanded_size(node, {}, 0)
-        if size > MAX_EXPANDED_NODES:
+        # only anchors (&) make aliases possible; most files have none
+        if "&" in text and _expanded_size(node, {}, 0) > MAX_EXPANDED_NODES:
             parsed.problems.append(Problem(
                 rel, node.start_mark.line + 1 + line_offset, 1, "yaml/alias-bomb",
                 f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
@@ -169,7 +182,7 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
         parsed.node = node
         parsed.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        parsed.problems.append(_syntax_problem(exc, rel, line_offset))
+        parsed.problems.append(_syntax_problem(exc, text, rel, line_offset))
         return parsed
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         parsed.problems.append(Problem(rel, 1 + line_offset, 1, "yaml/syntax",
@@ -185,12 +198,14 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     return parsed
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, rel: str, line_offset: int) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, line_offset: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line + 1 if mark else 1) + line_offset
     col = mark.column + 1 if mark else 1
     problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem:
+    lines = text.split("\n")
+    source = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in source[: len(source) - len(source.lstrip())] or "'\\t'" in problem:
         return Problem(rel, line, col, "yaml/tab", "a tab character is used for indentation",
                        "YAML indents with spaces: replace the tab with spaces")
     if problem.startswith("found duplicate anchor"):
