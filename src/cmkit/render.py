@@ -1,0 +1,140 @@
+"""From a post to what is sent on one network: a `Delivery`, and its content hash.
+
+The content hash covers what the post says on that network — its text there,
+thread, media (path, alt text, file size), link as written, content warning,
+title — so an edit that changes what readers would see changes the hash, and
+the ledger can tell a post edited after it went out. UTM settings are not part
+of it: retuning them must not make every published post look edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from pathlib import Path
+
+from .connectors.base import Delivery, MediaFile
+from .diagnostics import CmkitError, Problem, Severity
+from .ledger import idempotency_key, published
+from .links import tag
+from .models import Account, Media
+from .networks import Network
+from .workspace import ClientSpace, Post
+
+
+def account_for(space: ClientSpace, network: Network) -> Account:
+    account = space.client.accounts.get(network) if space.client else None
+    if account is None:
+        raise CmkitError(
+            f"{space.slug} has no {network} account",
+            f"add `accounts: {{{network}: {{handle: …}}}}` to {space.slug}/client.yaml",
+        )
+    return account
+
+
+def _media(space: ClientSpace, post: Post, network: Network) -> list[Media]:
+    return [m for m in post.media_for(network) if isinstance(m, Media)]
+
+
+def _media_facts(space: ClientSpace, post: Post, network: Network) -> list[list[object]]:
+    facts: list[list[object]] = []
+    for item in _media(space, post, network):
+        path = space.root / item.path
+        size = path.stat().st_size if path.is_file() else -1
+        facts.append([item.path, item.alt or "", size])
+    return facts
+
+
+def content_hash(space: ClientSpace, post: Post, network: Network) -> str:
+    """sha256 (first 16 hex digits) of what the post says on this network."""
+    account = space.client.accounts.get(network) if space.client else None
+    locale = account.locale if account else None
+    payload = {
+        "text": post.text_for(network, locale),
+        "thread": [part.strip() for part in post.meta.thread],
+        "media": _media_facts(space, post, network),
+        "link": post.link_for(network),
+        "cw": post.meta.content_warning,
+        "title": post.meta.title,
+    }
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def delivery(space: ClientSpace, post: Post, network: Network) -> Delivery:
+    """Everything a connector needs to publish `post` on `network`, or a CmkitError saying
+    why it cannot be sent (no account for the network, a missing media file)."""
+    account = account_for(space, network)
+    media: list[MediaFile] = []
+    for item in _media(space, post, network):
+        path = space.root / item.path
+        if not path.is_file():
+            raise CmkitError(
+                f"{post.rel}: media file {item.path} is missing",
+                f"add it under {space.slug}/media/ or fix the path",
+            )
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media.append(MediaFile(path.resolve(), item.alt, mime))
+    link = post.link_for(network)
+    if link and space.client is not None:
+        campaign = post.meta.campaign or post.meta.highlight
+        link = tag(
+            link,
+            space.client.links.utm,
+            network=str(network),
+            campaign=campaign,
+            client=space.slug,
+            post=post.id,
+        )
+    digest = content_hash(space, post, network)
+    return Delivery(
+        client=space.slug,
+        post_id=post.id,
+        network=network,
+        text=post.text_for(network, account.locale),
+        idempotency_key=idempotency_key(space.slug, post.id, str(network), digest),
+        account=account,
+        media=tuple(media),
+        link=link,
+        lang=account.locale or post.meta.lang,
+        thread=tuple(part.strip() for part in post.meta.thread if part.strip()),
+        content_warning=post.meta.content_warning,
+        title=post.meta.title,
+        at=post.at,
+        format=str(post.meta.format) if post.meta.format else None,
+        content_hash=digest,
+    )
+
+
+def edited_after_publish(space: ClientSpace, data_dir: Path | None = None) -> list[Problem]:
+    """Rule `post/edited-after-publish` (a warning): the post changed since it went out.
+
+    cmkit never republishes such a post; the CM edits it on the network by hand or
+    reverts the file. `cmkit check` calls this through the lint.
+    """
+    done = published(data_dir or space.data_dir)
+    problems: list[Problem] = []
+    for post in space.posts:
+        for network in post.meta.networks:
+            entry = done.get((post.id, str(network)))
+            if entry is None or not entry.hash:
+                continue
+            if content_hash(space, post, network) == entry.hash:
+                continue
+            line, col = post.body_line, 1
+            where = f" ({entry.url})" if entry.url else ""
+            problems.append(
+                Problem(
+                    post.rel,
+                    line,
+                    col,
+                    "post/edited-after-publish",
+                    f"changed since it was published on {network} on "
+                    f"{entry.ts:%Y-%m-%d %H:%M} UTC{where}; cmkit will not publish it again",
+                    "edit the post on the network by hand if needed, or revert the file "
+                    "to what was published",
+                    Severity.WARNING,
+                )
+            )
+    return problems
