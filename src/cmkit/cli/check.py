@@ -16,6 +16,8 @@ def check(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text, json, or github "
                                         "(workflow annotations on a pull request).")] = Format.TEXT,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule id, its "
+                                             "severity and meaning, then exit.")] = False,
 ) -> None:
     """Validate every file and lint posts against the charter and each network's rules.
 
@@ -26,6 +28,18 @@ def check(
     from ..lint import check_workspace
     from .common import note, workspace_root
 
+    if list_rules:
+        from ..lint.rules import RULES
+
+        if fmt is Format.JSON:
+            from .common import print_json
+
+            print_json([{"id": r.id, "severity": str(r.severity), "summary": r.summary}
+                        for r in RULES.values()])
+        else:
+            for rule in RULES.values():
+                print(f"{rule.id:<34} {rule.severity:<8} {rule.summary}")
+        raise typer.Exit(0)
     problems = check_workspace(workspace_root(ctx), clients or [], use_cache=not no_cache)
     output = render(problems, str(fmt))
     if output:
