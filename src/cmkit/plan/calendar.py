@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import CmkitError
+from ..models import Status
 from .keydates import DateBook, KeyDate
 from .slots import SlotTime, fill_slots, slot_times
 from .state import ClientState, State, excerpt, title_of
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace, Post
+    from .index import PlanClient, PlanPost
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.I)
@@ -61,7 +62,7 @@ def range_period(start: date, end: date) -> Period:
 
 @dataclass
 class PlannedPost:
-    post: Post = field(repr=False)
+    post: PlanPost = field(repr=False)
     state: State
     done: list[str]  # networks already published
 
@@ -70,21 +71,21 @@ class PlannedPost:
         return self.post.id
 
     def to_dict(self) -> dict[str, Any]:
-        meta = self.post.meta
+        post = self.post
         return {
-            "id": self.post.id,
-            "at": self.post.at.isoformat() if self.post.at else None,
-            "networks": [str(n) for n in meta.networks],
+            "id": post.id,
+            "at": post.at.isoformat() if post.at else None,
+            "networks": [str(n) for n in post.networks],
             "published": self.done,
-            "format": str(meta.format) if meta.format else None,
-            "pillar": meta.pillar,
-            "status": str(meta.status),
+            "format": str(post.format) if post.format else None,
+            "pillar": post.pillar,
+            "status": str(post.status),
             "state": str(self.state),
-            "title": title_of(self.post),
-            "excerpt": excerpt(self.post.body, 160),
-            "highlight": meta.highlight,
-            "campaign": meta.campaign,
-            "path": self.post.rel,
+            "title": title_of(post),
+            "excerpt": excerpt(post.body, 160),
+            "highlight": post.highlight,
+            "campaign": post.campaign,
+            "path": post.rel,
         }
 
 
@@ -156,7 +157,7 @@ class PlanView:
         }
 
 
-def client_plan(space: ClientSpace, period: Period, now: datetime,
+def client_plan(space: PlanClient, period: Period, now: datetime,
                 state: ClientState | None = None) -> ClientPlan:
     """One client's days over a period.
 
@@ -166,11 +167,11 @@ def client_plan(space: ClientSpace, period: Period, now: datetime,
     state = state or ClientState.read(space)
     book = DateBook(space)
     days = {d: DayPlan(d) for d in period.days()}
-    live: list[Post] = []
+    live: list[PlanPost] = []
     undated = 0
     for post in space.posts:
         if post.at is None:
-            undated += post.meta.status.value != "cancelled"
+            undated += post.status is not Status.CANCELLED
             continue
         day = days.get(post.at.date())
         if day is None:
@@ -196,5 +197,5 @@ def client_plan(space: ClientSpace, period: Period, now: datetime,
                       book.warnings)
 
 
-def plan_view(spaces: list[ClientSpace], period: Period, now: datetime) -> PlanView:
+def plan_view(spaces: list[PlanClient], period: Period, now: datetime) -> PlanView:
     return PlanView(period, now, [client_plan(s, period, now) for s in spaces])

@@ -20,7 +20,7 @@ from .keydates import KeyDate, slugify
 from .state import State, excerpt, title_of
 
 if TYPE_CHECKING:
-    from icalendar import Calendar, Event
+    from icalendar import Event
 
 POST_MINUTES = 15  # a post is an instant; a short event keeps it visible in day views
 DOMAIN = "cmkit"
@@ -85,8 +85,7 @@ def _post_event(plan: ClientPlan, planned: PlannedPost, prefix: str, stamp: date
 
     post = planned.post
     assert post.at is not None
-    meta = post.meta
-    networks = [str(n) for n in meta.networks]
+    networks = [str(n) for n in post.networks]
     event = Event()
     event.add("uid", post_uid(plan.slug, post.id))
     event.add("dtstamp", stamp)
@@ -96,23 +95,22 @@ def _post_event(plan: ClientPlan, planned: PlannedPost, prefix: str, stamp: date
     event.add("status", _STATUS.get(planned.state, "CONFIRMED"))
     event.add("categories", [*networks, str(planned.state)])
     event.add("description", _description(plan, planned))
-    if meta.link:
-        event.add("url", meta.link)
+    if post.link:
+        event.add("url", post.link)
     return event
 
 
 def _description(plan: ClientPlan, planned: PlannedPost) -> str:
     post = planned.post
-    meta = post.meta
     lines = [f"Client: {plan.name}",
-             f"Networks: {', '.join(str(n) for n in meta.networks) or '—'}"]
+             f"Networks: {', '.join(str(n) for n in post.networks) or '—'}"]
     if planned.done:
         lines.append(f"Published on: {', '.join(planned.done)}")
     lines.append(f"Status: {planned.state}" + (
-        f" (file says {meta.status})" if str(planned.state) != str(meta.status) else ""))
+        f" (file says {post.status})" if str(planned.state) != str(post.status) else ""))
     details = [f"{label}: {value}" for label, value in (
-        ("Format", meta.format), ("Pillar", meta.pillar), ("Campaign", meta.campaign),
-        ("Highlight", meta.highlight)) if value]
+        ("Format", post.format), ("Pillar", post.pillar), ("Campaign", post.campaign),
+        ("Highlight", post.highlight)) if value]
     if details:
         lines.append(" · ".join(str(d) for d in details))
     text = excerpt(post.body, 300)

@@ -18,7 +18,7 @@ from ..models import Highlight
 from .commercial import moments
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace
+    from .index import PlanClient
 
 Kind = Literal["holiday", "commercial", "key-date", "highlight"]
 
@@ -104,7 +104,7 @@ def _pick_language(locale: str, supported: tuple[str, ...]) -> str | None:
 class DateBook:
     """Holidays and key dates of one client, with the settings resolved once."""
 
-    def __init__(self, space: ClientSpace) -> None:
+    def __init__(self, space: PlanClient) -> None:
         settings = space.calendar.holidays if space.calendar else None
         client = space.client
         self.country = (settings.country if settings else None) or \

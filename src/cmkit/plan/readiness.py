@@ -16,7 +16,7 @@ from ..diagnostics import Problem, Severity
 from ..models import Format, Status
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace, Post, Workspace
+    from .index import PlanClient, PlanPost, PlanWorkspace
 
 NEEDS_MEDIA = {Format.IMAGE, Format.CAROUSEL, Format.VIDEO, Format.REEL, Format.STORY}
 
@@ -31,7 +31,7 @@ class Check:
         return {"check": self.name, "ok": self.ok, "detail": self.detail}
 
 
-def problems_by_file(ws: Workspace, slugs: Iterable[str]) -> dict[str, list[Problem]]:
+def problems_by_file(ws: PlanWorkspace, slugs: Iterable[str]) -> dict[str, list[Problem]]:
     """Every problem `cmkit check` reports for these clients, by file."""
     wanted = sorted(set(slugs))
     found: dict[str, list[Problem]] = defaultdict(list)
@@ -44,21 +44,15 @@ def problems_by_file(ws: Workspace, slugs: Iterable[str]) -> dict[str, list[Prob
     return found
 
 
-def missing_media(space: ClientSpace, post: Post) -> list[str]:
+def missing_media(space: PlanClient, post: PlanPost) -> list[str]:
     """Media files a post (or one of its network variants) names that do not exist."""
-    paths: list[str] = []
-    for network in post.meta.networks or [None]:
-        media = post.media_for(network) if network is not None else post.meta.media
-        for item in media:
-            path = getattr(item, "path", None)
-            if isinstance(path, str) and path not in paths:
-                paths.append(path)
+    paths = dict.fromkeys(path for group in post.media.values() for path in group)
     return [p for p in paths if not (space.root / p).is_file()]
 
 
-def checks(space: ClientSpace, post: Post, problems: list[Problem]) -> list[Check]:
+def checks(space: PlanClient, post: PlanPost, problems: list[Problem]) -> list[Check]:
     """The readiness checks of a post, in the order a CM would fix them."""
-    status = post.meta.status
+    status = post.status
     out = [Check("approved", status is Status.APPROVED,
                  "" if status is Status.APPROVED else f"status is {status}")]
     errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -68,18 +62,18 @@ def checks(space: ClientSpace, post: Post, problems: list[Problem]) -> list[Chec
         out.append(Check("valid", False, f"{first.location}: [{first.rule}] {first.message}"
                          f"{more}"))
     else:
-        out.append(Check("valid", True))
+        warnings = [p for p in problems if p.severity is Severity.WARNING]
+        out.append(Check("valid", True, f"{len(warnings)} warning(s), e.g. [{warnings[0].rule}] "
+                         f"{warnings[0].message}" if warnings else ""))
     missing = missing_media(space, post)
-    bare = [str(n) for n in post.meta.networks if not post.media_for(n)]
+    bare = [str(n) for n in post.networks if not post.media_for(n)]
     if missing:
         out.append(Check("media", False, "missing " + ", ".join(missing)))
-    elif post.meta.format in NEEDS_MEDIA and (bare if post.meta.networks else not post.meta.media):
-        where = f" on {', '.join(bare)}" if 0 < len(bare) < len(post.meta.networks) else ""
-        out.append(Check("media", False, f"an {post.meta.format} post without media{where}"
-                         if str(post.meta.format)[0] in "aeiou" else
-                         f"a {post.meta.format} post without media{where}"))
+    elif post.format in NEEDS_MEDIA and (bare if post.networks else not post.media.get("")):
+        where = f" on {', '.join(bare)}" if 0 < len(bare) < len(post.networks) else ""
+        out.append(Check("media", False, f"no media for this {post.format} post{where}"))
     else:
         out.append(Check("media", True))
-    if not post.meta.networks:
+    if not post.networks:
         out.append(Check("networks", False, "no network to publish on"))
     return out

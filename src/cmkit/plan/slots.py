@@ -20,7 +20,7 @@ from ..models import Calendar, Format
 from ..networks import Network
 
 if TYPE_CHECKING:
-    from ..workspace import Post
+    from .index import PlanPost
 
 
 @dataclass(frozen=True)
@@ -75,26 +75,26 @@ def slot_times(calendar: Calendar | None, tz: ZoneInfo, start: date, end: date) 
 @dataclass(frozen=True)
 class SlotFill:
     slot: SlotTime
-    post: Post | None  # the post planned in this slot, if any
+    post: PlanPost | None  # the post planned in this slot, if any
 
 
-def fill_slots(slots: Sequence[SlotTime], posts: Iterable[Post]) -> list[SlotFill]:
+def fill_slots(slots: Sequence[SlotTime], posts: Iterable[PlanPost]) -> list[SlotFill]:
     """Which post takes each slot: a post fills a slot of one of its networks on the same
     local day, the nearest in time; each (post, network) fills at most one slot.
 
     A post planned at 10:00 rather than the 09:30 slot still fills it: CMs shift times.
     """
-    candidates: dict[tuple[date, Network], list[Post]] = defaultdict(list)
+    candidates: dict[tuple[date, Network], list[PlanPost]] = defaultdict(list)
     for post in posts:
         if post.at is None:
             continue
         local_day = post.at.date()
-        for network in post.meta.networks:
+        for network in post.networks:
             candidates[(local_day, network)].append(post)
     groups: dict[tuple[date, Network], list[SlotTime]] = defaultdict(list)
     for slot in slots:
         groups[(slot.day, slot.network)].append(slot)
-    taken: dict[SlotTime, Post] = {}
+    taken: dict[SlotTime, PlanPost] = {}
     for key, group in groups.items():
         free = list(candidates.get(key, ()))
         # nearest pairs first, so two posts on one day take the two slots in order

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..models import Status
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace, Post
+    from .index import PlanClient, PlanPost
 
 LEDGER_FILE = "ledger.jsonl"
 
@@ -68,18 +68,18 @@ class ClientState:
     done: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
-    def read(cls, space: ClientSpace) -> ClientState:
+    def read(cls, space: PlanClient) -> ClientState:
         return cls(published_pairs(space.data_dir))
 
-    def networks_done(self, post: Post) -> list[str]:
-        return [str(n) for n in post.meta.networks if (post.id, str(n)) in self.done]
+    def networks_done(self, post: PlanPost) -> list[str]:
+        return [str(n) for n in post.networks if (post.id, str(n)) in self.done]
 
-    def state(self, post: Post, now: datetime) -> State:
-        status = post.meta.status
+    def state(self, post: PlanPost, now: datetime) -> State:
+        status = post.status
         if status is Status.CANCELLED:
             return State.CANCELLED
         done = self.networks_done(post)
-        if post.meta.networks and len(done) == len(post.meta.networks):
+        if post.networks and len(done) == len(post.networks):
             return State.PUBLISHED
         past = post.at is not None and post.at <= now
         if done:
@@ -100,10 +100,10 @@ def excerpt(text: str, width: int = 80) -> str:
     return (cut or flat[: width - 1]) + "…"
 
 
-def title_of(post: Post, width: int = 60) -> str:
+def title_of(post: PlanPost, width: int = 60) -> str:
     """What to call a post in a listing: its title, else the start of its text, else its id."""
-    if post.meta.title:
-        return excerpt(post.meta.title, width)
+    if post.title:
+        return excerpt(post.title, width)
     body = post.body.strip()
     if body:
         first_line = next(line for line in body.splitlines() if line.strip())

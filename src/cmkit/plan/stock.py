@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..models import Status
 from .keydates import DateBook, KeyDate, next_occurrence
 from .slots import SlotTime, fill_slots, slot_times
 from .state import ClientState, State
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace, Post
+    from .index import PlanClient, PlanPost
 
 RUNWAY_HORIZON_DAYS = 180  # beyond this, "enough" is all a CM needs to know
 PILLAR_TOLERANCE_POINTS = 10.0  # a pillar further than this from its target share is flagged
@@ -106,7 +107,7 @@ class ClientStock:
     networks: dict[str, int]
     runway: Runway
     next_unfilled: list[SlotTime]
-    to_approve: list[Post] = field(repr=False)
+    to_approve: list[PlanPost] = field(repr=False)
     highlights: list[HighlightNeed]
     balance: list[PillarShare]
     undated_ready: int
@@ -127,7 +128,7 @@ class ClientStock:
             "undated_ready": self.undated_ready,
             "next_unfilled": [s.to_dict() for s in self.next_unfilled],
             "to_approve": [{"id": p.id, "at": p.at.isoformat() if p.at else None,
-                            "status": str(p.meta.status), "path": p.rel}
+                            "status": str(p.status), "path": p.rel}
                            for p in self.to_approve],
             "highlights": [h.to_dict() for h in self.highlights],
             "pillar_balance": [b.to_dict() for b in self.balance],
@@ -135,7 +136,7 @@ class ClientStock:
         }
 
 
-def client_stock(space: ClientSpace, now: datetime, window_days: int = 30,
+def client_stock(space: PlanClient, now: datetime, window_days: int = 30,
                  state: ClientState | None = None) -> ClientStock:
     state = state or ClientState.read(space)
     today = now.astimezone(space.tz).date()
@@ -144,9 +145,9 @@ def client_stock(space: ClientSpace, now: datetime, window_days: int = 30,
     pillars: Counter[str] = Counter()
     formats: Counter[str] = Counter()
     networks: Counter[str] = Counter()
-    ready: list[Post] = []
-    live: list[Post] = []
-    to_approve: list[Post] = []
+    ready: list[PlanPost] = []
+    live: list[PlanPost] = []
+    to_approve: list[PlanPost] = []
     undated_ready = 0
     for post in space.posts:
         current = state.state(post, now)
@@ -155,9 +156,9 @@ def client_stock(space: ClientSpace, now: datetime, window_days: int = 30,
             continue
         if current is not State.OVERDUE and current is not State.MISSED:
             live.append(post)
-        pillars[post.meta.pillar or "(none)"] += 1
-        formats[str(post.meta.format) if post.meta.format else "(none)"] += 1
-        for network in post.meta.networks:
+        pillars[post.pillar or "(none)"] += 1
+        formats[str(post.format) if post.format else "(none)"] += 1
+        for network in post.networks:
             networks[str(network)] += 1
         if current in READY:
             if post.at is None:
@@ -182,7 +183,7 @@ def client_stock(space: ClientSpace, now: datetime, window_days: int = 30,
     )
 
 
-def runway(space: ClientSpace, now: datetime, today: date, ready: list[Post]) -> Runway:
+def runway(space: PlanClient, now: datetime, today: date, ready: list[PlanPost]) -> Runway:
     """Days until approved content runs out: up to the first slot it does not fill."""
     slots = [s for s in slot_times(space.calendar, space.tz, today,
                                    today + timedelta(days=RUNWAY_HORIZON_DAYS)) if s.at >= now]
@@ -196,14 +197,14 @@ def runway(space: ClientSpace, now: datetime, today: date, ready: list[Post]) ->
     return Runway(RUNWAY_HORIZON_DAYS, RUNWAY_HORIZON_DAYS, None, covered)
 
 
-def next_unfilled(space: ClientSpace, now: datetime, today: date, end: date,
-                  upcoming: list[Post], limit: int = NEXT_SLOTS) -> list[SlotTime]:
+def next_unfilled(space: PlanClient, now: datetime, today: date, end: date,
+                  upcoming: list[PlanPost], limit: int = NEXT_SLOTS) -> list[SlotTime]:
     """The next slots no post (of any status) is planned for."""
     slots = [s for s in slot_times(space.calendar, space.tz, today, end) if s.at >= now]
     return [f.slot for f in fill_slots(slots, upcoming) if f.post is None][:limit]
 
 
-def highlight_needs(space: ClientSpace, today: date, window_days: int) -> list[HighlightNeed]:
+def highlight_needs(space: PlanClient, today: date, window_days: int) -> list[HighlightNeed]:
     """Highlights under way or starting within the window, against their brief (one post
     when they have none)."""
     if space.calendar is None:
@@ -213,25 +214,25 @@ def highlight_needs(space: ClientSpace, today: date, window_days: int) -> list[H
         occurrence = next_occurrence(highlight, today, window_days)
         if occurrence is None:
             continue
-        linked = [p for p in space.posts if p.meta.highlight == highlight.id
-                  and p.meta.status.value != "cancelled"
+        linked = [p for p in space.posts if p.highlight == highlight.id
+                  and p.status is not Status.CANCELLED
                   and (p.at is None or highlight.recurring is None
                        or occurrence.start - timedelta(days=HIGHLIGHT_LEAD_DAYS)
                        <= p.at.date() <= occurrence.last)]
         brief = highlight.brief
         wanted = brief.posts if brief else 1
-        covered = {str(n) for p in linked for n in p.meta.networks}
+        covered = {str(n) for p in linked for n in p.networks}
         missing = [str(n) for n in (brief.networks if brief else []) if str(n) not in covered]
         out.append(HighlightNeed(occurrence, wanted, len(linked), missing))
     return sorted(out, key=lambda h: h.occurrence.start)
 
 
-def pillar_balance(space: ClientSpace, coming: list[Post]) -> list[PillarShare]:
+def pillar_balance(space: PlanClient, coming: list[PlanPost]) -> list[PillarShare]:
     """Each strategy pillar's share of the coming posts against its target."""
     pillars = space.strategy.pillars if space.strategy else []
     if not pillars:
         return []
-    counts = Counter(p.meta.pillar for p in coming)
+    counts = Counter(p.pillar for p in coming)
     total = len(coming)
     out = [PillarShare(p.id, p.label or p.id, p.share, counts.get(p.id, 0),
                        100.0 * counts.get(p.id, 0) / total if total else None)

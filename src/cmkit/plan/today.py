@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..diagnostics import CmkitError, Problem
+from ..models import Status
 from .keydates import DateBook
 from .readiness import Check, checks, problems_by_file
 from .state import ClientState, State, title_of
 from .stock import ClientStock, client_stock
 
 if TYPE_CHECKING:
-    from ..workspace import ClientSpace, Post, Workspace
+    from .index import PlanClient, PlanPost, PlanWorkspace
 
 Level = Literal["done", "ok", "todo", "warn", "alert"]
 
@@ -61,19 +62,19 @@ class Section:
 class TodayContext:
     """What providers read: the workspace, the day, and what is shared between them."""
 
-    ws: Workspace
-    spaces: list[ClientSpace]
+    ws: PlanWorkspace
+    spaces: list[PlanClient]
     day: date
     now: datetime
     states: dict[str, ClientState] = field(default_factory=dict)
     _stock: dict[str, ClientStock] = field(default_factory=dict)
 
-    def state(self, space: ClientSpace) -> ClientState:
+    def state(self, space: PlanClient) -> ClientState:
         if space.slug not in self.states:
             self.states[space.slug] = ClientState.read(space)
         return self.states[space.slug]
 
-    def stock(self, space: ClientSpace) -> ClientStock:
+    def stock(self, space: PlanClient) -> ClientStock:
         if space.slug not in self._stock:
             self._stock[space.slug] = client_stock(space, self.now, HIGHLIGHT_ALERT_DAYS,
                                                    self.state(space))
@@ -108,7 +109,7 @@ class TodayReport:
                 "sections": [s.to_dict() for s in self.sections]}
 
 
-def build(ws: Workspace, spaces: list[ClientSpace], day: date, now: datetime) -> TodayReport:
+def build(ws: PlanWorkspace, spaces: list[PlanClient], day: date, now: datetime) -> TodayReport:
     ctx = TodayContext(ws, spaces, day, now)
     found = []
     for _, provider in _SECTIONS:
@@ -118,23 +119,23 @@ def build(ws: Workspace, spaces: list[ClientSpace], day: date, now: datetime) ->
     return TodayReport(day, now, found)
 
 
-def _when(post: Post) -> str:
+def _when(post: PlanPost) -> str:
     return f"{post.at:%H:%M}" if post.at else "--:--"
 
 
 # --- Built-in sections -----------------------------------------------------------------
 
 def due_section(ctx: TodayContext) -> Section:
-    due: list[tuple[ClientSpace, Post]] = [
+    due: list[tuple[PlanClient, PlanPost]] = [
         (space, post) for space in ctx.spaces for post in space.posts
         if post.at is not None and post.at.date() == ctx.day
-        and post.meta.status.value != "cancelled"]
+        and post.status is not Status.CANCELLED]
     due.sort(key=lambda sp: (sp[1].at, sp[0].slug, sp[1].id))
     pending = [(s, p) for s, p in due if ctx.state(s).state(p, ctx.now) is not State.PUBLISHED]
     problems = problems_by_file(ctx.ws, {s.slug for s, _ in pending})
     items = []
     for space, post in due:
-        networks = ", ".join(str(n) for n in post.meta.networks)
+        networks = ", ".join(str(n) for n in post.networks)
         label = f"{_when(post)} {title_of(post, 50)} · {networks}"
         current = ctx.state(space).state(post, ctx.now)
         if current is State.PUBLISHED:
@@ -159,7 +160,7 @@ def overdue_section(ctx: TodayContext) -> Section:
             current = state.state(post, ctx.now)
             if current is State.OVERDUE:
                 done = state.networks_done(post)
-                left = [str(n) for n in post.meta.networks if str(n) not in done]
+                left = [str(n) for n in post.networks if str(n) not in done]
                 why = f"approved, not published on {', '.join(left)}"
                 if done:
                     why += f" (out on {', '.join(done)})"
@@ -168,7 +169,7 @@ def overdue_section(ctx: TodayContext) -> Section:
             elif current is State.MISSED and post.at >= since:
                 items.append(Item(
                     f"{post.at:%a %d %b %H:%M} {title_of(post, 40)} — never approved "
-                    f"(still {post.meta.status}); reschedule or cancel it",
+                    f"(still {post.status}); reschedule or cancel it",
                     "warn", space.slug, post.id, post.at, path=post.rel))
     items.sort(key=lambda i: (i.at or ctx.now, i.client or ""))
     return Section("overdue", "Overdue", items, "nothing overdue")
@@ -195,7 +196,7 @@ def stock_section(ctx: TodayContext) -> Section:
         deadline = ctx.now + timedelta(days=APPROVAL_ALERT_DAYS)
         waiting = [p for p in stock.to_approve if p.at and ctx.now < p.at <= deadline]
         for post in waiting:
-            items.append(Item(f"to approve: {title_of(post, 40)} ({post.meta.status}), due "
+            items.append(Item(f"to approve: {title_of(post, 40)} ({post.status}), due "
                               f"{post.at:%a %d %b %H:%M}", "todo", space.slug, post.id,
                               post.at, path=post.rel))
         for need in stock.highlights:
@@ -228,7 +229,7 @@ def routine_section(ctx: TodayContext) -> Section:
     return Section("routine", f"Routine ({ctx.day:%A})", items, "no routine set")
 
 
-def is_monthly_day(rule: int | str, day: date, space: ClientSpace | None) -> bool:
+def is_monthly_day(rule: int | str, day: date, space: PlanClient | None) -> bool:
     """Whether a monthly task falls on this day, with the client's public holidays."""
     book = DateBook(space) if space is not None else None
 
