@@ -99,8 +99,8 @@ class OutboxConnector(BaseConnector):
         return None
 
     def _result(self, path: Path) -> PublishResult:
-        # the path as the user gave the folder (e.g. out/outbox/…), not a machine's absolute one
-        return PublishResult(remote_id=path.as_posix(), url=None)
+        # the file's name: the folder is the run's --outbox, not a machine's absolute path
+        return PublishResult(remote_id=path.name, url=None)
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any] | None:

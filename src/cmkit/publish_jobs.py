@@ -1,0 +1,491 @@
+"""One (post, network) through the engine: decide, reconcile, send, record.
+
+`Runner.run_job` never raises: whatever happens becomes a `Result`, so a failure
+on one network (or one post) never stops the others. Every branch that sends
+writes an `intent` line first, and every answer from the network — or the lack
+of one — is written before the next decision depends on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from . import ledger
+from .connectors.base import (
+    CheckIssue,
+    Connector,
+    ConnectorError,
+    Delivery,
+    NotSupported,
+    OutcomeUnknown,
+    PublishResult,
+)
+from .diagnostics import CmkitError, Problem, Severity
+from .models import Status
+from .networks import Network
+from .redaction import redact
+from .secrets import Secrets
+from .workspace import ClientSpace, Post, Workspace
+
+log = logging.getLogger("cmkit.publish")
+# how far before an interrupted intent a recovery lookup starts: clocks differ a little
+LOOKUP_MARGIN = timedelta(minutes=10)
+
+Outcome = Literal[
+    "published",
+    "recovered",
+    "already",
+    "would-publish",
+    "failed",
+    "unknown",
+    "skipped",
+    "blocked",
+]
+
+
+@dataclass
+class Job:
+    space: ClientSpace
+    post: Post
+    network: Network
+    track: ledger.Track
+    explicit: bool  # named with --post: published whatever its time
+    late: timedelta | None  # how far past its time, when beyond the grace
+    grace: timedelta
+
+
+@dataclass
+class Result:
+    client: str
+    post: str
+    network: str
+    status: Outcome
+    message: str = ""
+    url: str | None = None
+    remote_id: str | None = None
+    key: str = ""
+    hint: str = ""
+    at: datetime | None = None
+    record: dict[str, Any] | None = field(default=None, repr=False)  # dry run: what would go
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "client": self.client,
+            "post": self.post,
+            "network": self.network,
+            "status": self.status,
+            "message": self.message,
+            "url": self.url,
+            "remote_id": self.remote_id,
+            "key": self.key,
+            "hint": self.hint,
+            "at": self.at.isoformat() if self.at else None,
+        }
+        if self.record is not None:
+            data["delivery"] = self.record
+        return data
+
+
+def duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def _resolve_hint(job: Job) -> str:
+    base = f"cmkit publish {job.space.slug} --post {job.post.id} --network {job.network}"
+    return (
+        f"look at the {job.network} account: if the post is there, run `{base} "
+        f"--mark-done --url URL`; if not, `{base} --resend`"
+    )
+
+
+class Runner:
+    """Shared state of one run: connectors, ledger writers, lint results, secrets."""
+
+    def __init__(self, ws: Workspace, outbox: Path | None, dry_run: bool) -> None:
+        self.ws = ws
+        self.outbox = outbox
+        self.dry_run = dry_run
+        self.secrets = Secrets(ws.root)
+        self._lock = threading.Lock()
+        self._connectors: dict[tuple[str, str], Connector | CmkitError] = {}
+        self._checkers: dict[tuple[str, str], Connector | None] = {}
+        self._writers: dict[Path, ledger.Writer] = {}
+        self._errors: dict[str, list[Problem]] = {}
+        self._warnings: list[str] = []
+
+    # --- shared resources -------------------------------------------------------------
+
+    def lint(self, slugs: list[str]) -> None:
+        """Errors `cmkit check` finds, by file: a post with any is not published."""
+        try:
+            from .lint import check_workspace
+
+            problems = check_workspace(self.ws.root, sorted(set(slugs)))
+        except CmkitError:
+            raise
+        except Exception as exc:
+            # the schema problems from loading, and each connector's own check, still apply
+            log.exception("the lint failed; falling back to the schema check")
+            self._warnings.append(
+                f"the charter and content rules could not run ({type(exc).__name__}); only "
+                "the schema and each network's own checks were applied"
+            )
+            problems = list(self.ws.problems)
+        for problem in problems:
+            if problem.severity is Severity.ERROR and problem.rule != "post/edited-after-publish":
+                self._errors.setdefault(problem.path, []).append(problem)
+
+    def connector(self, space: ClientSpace, network: Network, delivery: Delivery) -> Connector:
+        with self._lock:
+            key = (space.slug, str(network))
+            if key not in self._connectors:
+                self._connectors[key] = self._make(space, network, delivery)
+            made = self._connectors[key]
+        if isinstance(made, CmkitError):
+            raise made
+        return made
+
+    def _make(
+        self, space: ClientSpace, network: Network, delivery: Delivery
+    ) -> Connector | CmkitError:
+        from .connectors import get_connector
+
+        lookup = self.secrets.lookup_for(space.slug, str(network), delivery.account)
+        try:
+            if self.outbox is not None:
+                from .connectors.outbox import OutboxConnector
+
+                return OutboxConnector(
+                    delivery.account, lookup, self.outbox / space.slug, media_base=self.ws.root
+                )
+            return get_connector(network, delivery.account, lookup)
+        except CmkitError as exc:
+            return exc
+
+    def network_checker(self, space: ClientSpace, delivery: Delivery) -> Connector | None:
+        """In a rehearsal, the real network's connector still checks what would be sent."""
+        from .connectors import get_connector
+
+        key = (space.slug, str(delivery.network))
+        with self._lock:
+            if key not in self._checkers:
+                lookup = self.secrets.lookup_for(space.slug, key[1], delivery.account)
+                try:
+                    self._checkers[key] = get_connector(delivery.network, delivery.account, lookup)
+                except CmkitError:
+                    self._checkers[key] = None
+            return self._checkers[key]
+
+    def writer(self, space: ClientSpace) -> ledger.Writer:
+        data_dir = self.outbox / space.slug if self.outbox is not None else space.data_dir
+        with self._lock:
+            if data_dir not in self._writers:
+                self._writers[data_dir] = ledger.Writer(data_dir)
+            return self._writers[data_dir]
+
+    def warnings(self) -> list[str]:
+        return [*self._warnings, *self.secrets.warnings]
+
+    def close(self) -> None:
+        for made in [*self._connectors.values(), *self._checkers.values()]:
+            if made is not None and not isinstance(made, CmkitError):
+                try:
+                    made.close()
+                except Exception:
+                    log.exception("closing a connector failed")
+        for writer in self._writers.values():
+            writer.close()
+
+    # --- one job --------------------------------------------------------------------
+
+    def run_job(self, job: Job) -> Result:
+        try:
+            return self._run(job)
+        except Exception as exc:
+            log.exception("publishing %s on %s failed unexpectedly", job.post.id, job.network)
+            return self._result(
+                job,
+                "failed",
+                f"internal error: {type(exc).__name__}: {redact(str(exc))}",
+                hint="see the log; please report it",
+            )
+
+    def _result(self, job: Job, status: Outcome, message: str = "", **kw: Any) -> Result:
+        return Result(
+            job.space.slug,
+            job.post.id,
+            str(job.network),
+            status,
+            redact(message),
+            at=job.post.at,
+            **kw,
+        )
+
+    def _run(self, job: Job) -> Result:
+        from .render import delivery as render
+
+        if job.track.done is not None:  # only an explicit --post gets this far
+            done = job.track.done
+            return self._result(
+                job,
+                "already",
+                f"published on {done.ts:%Y-%m-%d %H:%M} UTC",
+                url=done.url,
+                remote_id=done.remote_id,
+                key=done.key,
+            )
+        try:
+            delivery = render(job.space, job.post, job.network)
+        except CmkitError as exc:
+            return self._cannot_send(job, None, exc.message, exc.hint)
+        pending = job.track.unresolved()
+        if pending:
+            settled = self._reconcile(job, delivery, pending[0])
+            if settled is not None:
+                return settled
+        if job.late is not None:
+            reason = f"{duration(job.late)} late (grace {duration(job.grace)})"
+            return self._skip(job, delivery, reason)
+        last = job.track.last_outcome(delivery.idempotency_key)
+        if last is not None and last.event == "failed" and not last.retryable and not job.explicit:
+            return self._result(
+                job,
+                "failed",
+                f"refused earlier: {last.error}",
+                hint=f"fix the post, or retry: cmkit publish {job.space.slug} "
+                f"--post {job.post.id} --network {job.network}",
+                key=delivery.idempotency_key,
+            )
+        problems = self._problems(job, delivery)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return self._result(
+                job,
+                "blocked",
+                problems[0] + more,
+                hint=f"run `cmkit check {job.space.slug}`",
+                key=delivery.idempotency_key,
+            )
+        if self.dry_run:
+            from .connectors.outbox import delivery_record
+
+            return self._result(
+                job,
+                "would-publish",
+                key=delivery.idempotency_key,
+                record=delivery_record(delivery, self.ws.root),
+            )
+        return self._send(job, delivery)
+
+    def _problems(self, job: Job, delivery: Delivery) -> list[str]:
+        out: list[str] = []
+        if job.post.meta.status is not Status.APPROVED:
+            out.append(f"status is {job.post.meta.status}: only approved posts are published")
+        out += [f"{p.location}: {p.message}" for p in self._errors.get(job.post.rel, [])]
+        issues: list[CheckIssue] = []
+        try:
+            issues += self.connector(job.space, job.network, delivery).check(delivery)
+            if self.outbox is not None:
+                checker = self.network_checker(job.space, delivery)
+                issues += checker.check(delivery) if checker is not None else []
+        except CmkitError as exc:
+            out.append(exc.message)
+        out += [f"[{i.rule}] {i.message}" for i in issues if i.severity == "error"]
+        return out
+
+    def _cannot_send(self, job: Job, delivery: Delivery | None, why: str, hint: str) -> Result:
+        if job.late is not None:
+            return self._skip(job, delivery, f"{duration(job.late)} late, and {why}")
+        return self._result(job, "blocked", why, hint=hint)
+
+    def _skip(self, job: Job, delivery: Delivery | None, reason: str) -> Result:
+        key = delivery.idempotency_key if delivery else ""
+        if not self.dry_run:
+            digest = delivery.content_hash if delivery else ""
+            self.writer(job.space).append(
+                "skipped", job.post.id, str(job.network), key, digest, reason=redact(reason)
+            )
+        return self._result(
+            job,
+            "skipped",
+            reason,
+            hint=f"to publish it anyway: cmkit publish {job.space.slug} "
+            f"--post {job.post.id} --network {job.network}",
+            key=key,
+        )
+
+    def _lookup(self, job: Job, delivery: Delivery, since: datetime) -> PublishResult | None:
+        connector = self.connector(job.space, job.network, delivery)
+        state = job.track.steps(delivery.idempotency_key)
+        return connector.find_published(delivery, since - LOOKUP_MARGIN, state)
+
+    def _reconcile(self, job: Job, delivery: Delivery, pending: ledger.Entry) -> Result | None:
+        """An earlier send's outcome is unknown: find it before anything else. Returns the
+        result when that settles the job, None when it is safe to send."""
+        hint = _resolve_hint(job)
+        if pending.key != delivery.idempotency_key:
+            return self._result(
+                job,
+                "unknown",
+                "an earlier version of this post was being sent "
+                "when a run stopped; it may be online",
+                hint=hint,
+                key=pending.key,
+            )
+        if self.dry_run:
+            return self._result(
+                job,
+                "unknown",
+                "a send was interrupted; a real run looks it up on the network first",
+                key=pending.key,
+            )
+        try:
+            found = self._lookup(job, delivery, pending.ts)
+        except NotSupported:
+            return self._result(
+                job,
+                "unknown",
+                f"a send was interrupted and cmkit cannot look "
+                f"up posts on {job.network}: needs a human",
+                hint=hint,
+                key=pending.key,
+            )
+        except CmkitError as exc:
+            return self._result(
+                job,
+                "unknown",
+                f"a send was interrupted and looking it up failed: {exc.message}",
+                hint="the next run tries again; " + hint,
+                key=pending.key,
+            )
+        writer = self.writer(job.space)
+        if found is not None:
+            return self._done(
+                job,
+                delivery,
+                found,
+                "recovered",
+                "had gone out before the interruption (found on the network)",
+            )
+        writer.append(
+            "failed",
+            job.post.id,
+            str(job.network),
+            delivery.idempotency_key,
+            delivery.content_hash,
+            retryable=True,
+            error="interrupted before it went out (not found on the network)",
+        )
+        return None
+
+    def _done(
+        self,
+        job: Job,
+        delivery: Delivery,
+        result: PublishResult,
+        status: Outcome,
+        message: str = "",
+    ) -> Result:
+        extra: dict[str, Any] = {"extra": dict(result.extra)} if result.extra else {}
+        if status == "recovered":
+            extra["recovered"] = True
+        self.writer(job.space).append(
+            "done",
+            job.post.id,
+            str(job.network),
+            delivery.idempotency_key,
+            delivery.content_hash,
+            remote_id=result.remote_id,
+            url=result.url,
+            **extra,
+        )
+        return self._result(
+            job,
+            status,
+            message,
+            url=result.url,
+            remote_id=result.remote_id,
+            key=delivery.idempotency_key,
+        )
+
+    def _send(self, job: Job, delivery: Delivery) -> Result:
+        connector = self.connector(job.space, job.network, delivery)
+        writer = self.writer(job.space)
+        post, network, key, digest = (
+            job.post.id,
+            str(job.network),
+            delivery.idempotency_key,
+            delivery.content_hash,
+        )
+        intent = writer.append("intent", post, network, key, digest)
+
+        def progress(step: str, value: str) -> None:
+            writer.append("step", post, network, key, digest, step=step, value=value)
+
+        try:
+            result = connector.publish(delivery, progress)
+        except OutcomeUnknown as exc:
+            return self._after_unknown(job, delivery, intent, exc.message)
+        except ConnectorError as exc:
+            writer.append(
+                "failed",
+                post,
+                network,
+                key,
+                digest,
+                error=redact(exc.message),
+                retryable=exc.retryable,
+            )
+            return self._result(job, "failed", exc.message, hint=exc.hint, key=key)
+        except CmkitError as exc:  # nothing was sent: a missing token, an unreadable file
+            writer.append(
+                "failed", post, network, key, digest, error=redact(exc.message), retryable=True
+            )
+            return self._result(job, "failed", exc.message, hint=exc.hint, key=key)
+        except Exception as exc:
+            log.exception("the %s connector failed while publishing %s", network, post)
+            return self._after_unknown(
+                job, delivery, intent, f"internal error: {type(exc).__name__}: {exc}"
+            )
+        return self._done(job, delivery, result, "published")
+
+    def _after_unknown(
+        self, job: Job, delivery: Delivery, intent: ledger.Entry, error: str
+    ) -> Result:
+        """The request may have gone out: look once, else leave it for the next run."""
+        try:
+            found = self._lookup(job, delivery, intent.ts)
+        except CmkitError:
+            found = None
+        if found is not None:
+            return self._done(
+                job, delivery, found, "recovered", "found on the network after: " + error
+            )
+        self.writer(job.space).append(
+            "failed",
+            job.post.id,
+            str(job.network),
+            delivery.idempotency_key,
+            delivery.content_hash,
+            error=redact(error),
+            retryable=True,
+            maybe_sent=True,
+        )
+        return self._result(
+            job,
+            "unknown",
+            f"{error}; it is looked up before any retry",
+            hint=_resolve_hint(job),
+            key=delivery.idempotency_key,
+        )
