@@ -293,9 +293,13 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
     table.add_column("Kind", no_wrap=True)
     if everyone > 1:
         table.add_column("Clients", overflow="fold")
+    month = None
     for entry in entries:
         key = entry["key"]
-        when = f"{key.start:%a %d %b %Y}"
+        if (key.start.year, key.start.month) != month:
+            month = (key.start.year, key.start.month)
+            table.add_row(Text(f"{key.start:%B %Y}", "bold"))
+        when = f"{key.start:%a %d}"
         row: list[RenderableType] = [when, _key_name(key, key.start),
                                      Text(kind_label(key), STYLES.get(key.kind, ""))]
         if everyone > 1:

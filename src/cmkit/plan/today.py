@@ -119,10 +119,6 @@ def build(ws: PlanWorkspace, spaces: list[PlanClient], day: date, now: datetime)
     return TodayReport(day, now, found)
 
 
-def _when(post: PlanPost) -> str:
-    return f"{post.at:%H:%M}" if post.at else "--:--"
-
-
 # --- Built-in sections -----------------------------------------------------------------
 
 def due_section(ctx: TodayContext) -> Section:
@@ -136,7 +132,7 @@ def due_section(ctx: TodayContext) -> Section:
     items = []
     for space, post in due:
         networks = ", ".join(str(n) for n in post.networks)
-        label = f"{_when(post)} {title_of(post, 50)} · {networks}"
+        label = f"{title_of(post, 50)} · {networks}"
         current = ctx.state(space).state(post, ctx.now)
         if current is State.PUBLISHED:
             items.append(Item(label, "done", space.slug, post.id, post.at, path=post.rel))
@@ -164,11 +160,11 @@ def overdue_section(ctx: TodayContext) -> Section:
                 why = f"approved, not published on {', '.join(left)}"
                 if done:
                     why += f" (out on {', '.join(done)})"
-                items.append(Item(f"{post.at:%a %d %b %H:%M} {title_of(post, 40)} — {why}",
+                items.append(Item(f"{title_of(post, 40)} — {why}",
                                   "alert", space.slug, post.id, post.at, path=post.rel))
             elif current is State.MISSED and post.at >= since:
                 items.append(Item(
-                    f"{post.at:%a %d %b %H:%M} {title_of(post, 40)} — never approved "
+                    f"{title_of(post, 40)} — never approved "
                     f"(still {post.status}); reschedule or cancel it",
                     "warn", space.slug, post.id, post.at, path=post.rel))
     items.sort(key=lambda i: (i.at or ctx.now, i.client or ""))
