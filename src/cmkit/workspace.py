@@ -253,6 +253,13 @@ def load_post(path: Path, space: ClientSpace, root: Path, problems: list[Problem
     problems += read_problems
     if text is None:
         return None
+    return post_from_text(text, path, rel, space, problems)
+
+
+def post_from_text(
+    text: str, path: Path, rel: str, space: ClientSpace, problems: list[Problem]
+) -> Post | None:
+    """A post from its file's text (e.g. an older version read from git)."""
     split = split_front_matter(text)
     if split is None:
         problems.append(Problem(
