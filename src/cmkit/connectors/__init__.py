@@ -147,7 +147,59 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ConnectorInfo",
     "capabilities",
+    "describe",
     "get_connector",
     "load_class",
     "registry",
 ]
+
+
+def describe() -> list[dict[str, object]]:
+    """Every connector with its origin, network limits and capabilities (`cmkit connectors`),
+    plus the networks no installed connector serves yet."""
+    from dataclasses import asdict
+
+    from ..networks import LIMITS, Network
+
+    rows: list[dict[str, object]] = []
+    for name, info in registry().items():
+        network = next((n for n in Network if n.value == name), None)
+        limits = LIMITS.get(network) if network is not None else None
+        row: dict[str, object] = {
+            "name": name,
+            "origin": info.origin,
+            "target": info.target,
+            "replaces_builtin": info.replaces_builtin,
+            "network": network is not None,
+            "limits": _limits_json(asdict(limits)) if limits is not None else None,
+            "capabilities": [],
+            "error": None,
+        }
+        try:
+            row["capabilities"] = ["publish", *capabilities(load_class(name))]
+        except CmkitError as exc:
+            row["error"] = exc.message
+        rows.append(row)
+    for network in Network:
+        if network.value not in registry():
+            rows.append(
+                {
+                    "name": network.value,
+                    "origin": None,
+                    "target": None,
+                    "replaces_builtin": False,
+                    "network": True,
+                    "limits": _limits_json(asdict(LIMITS[network])),
+                    "capabilities": [],
+                    "error": "no connector installed for this network",
+                }
+            )
+    return sorted(rows, key=lambda r: str(r["name"]))
+
+
+def _limits_json(limits: dict[str, object]) -> dict[str, object]:
+    limits.pop("network", None)
+    media = limits.get("media")
+    if isinstance(media, dict):
+        media["formats"] = sorted(media["formats"])
+    return limits

@@ -1,0 +1,153 @@
+"""`cmkit secrets`: store tokens in the OS keyring and see where each one comes from."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+secrets_app = typer.Typer(
+    name="secrets",
+    help="Tokens for each account: environment, git-ignored .env, or the OS keyring.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+Role = Annotated[
+    str,
+    typer.Option(
+        "--role", help="Which secret of the account (X needs several: api_key, api_secret…)."
+    ),
+]
+
+
+def _target(ws: Workspace, target: str) -> tuple[str, str]:
+    from ..diagnostics import CmkitError
+    from ..networks import Network, parse_network
+
+    client, _, name = target.partition("/")
+    network = parse_network(name) if name else None
+    if not client or network is None:
+        raise CmkitError(
+            f"'{target}' is not CLIENT/NETWORK",
+            f"e.g. boulangerie-martin/mastodon; networks: {', '.join(n.value for n in Network)}",
+        )
+    ws.select([client])  # a clear error for an unknown client
+    return client, network.value
+
+
+def _read_value(prompt: str) -> str:
+    from ..diagnostics import CmkitError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"{prompt} (hidden): ")
+    else:
+        value = sys.stdin.readline()
+    value = value.strip()
+    if not value:
+        raise CmkitError("no value given", "type or pipe the token; it is never an argument")
+    return value
+
+
+@secrets_app.command("set")
+def set_secret(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(metavar="CLIENT/NETWORK", help="e.g. boulangerie-martin/mastodon")
+    ],
+    role: Role = "token",
+) -> None:
+    """Store a token in the OS keyring, read from a hidden prompt or from stdin.
+
+    Never pass a token as an argument: it would stay in the shell history.
+    Example: cmkit secrets set boulangerie-martin/mastodon  (then paste it)
+    """
+    from ..redaction import register
+    from ..secrets import SERVICE, env_name, keyring_entry, keyring_set
+    from .common import note, open_workspace
+
+    ws = open_workspace(ctx)
+    client, network = _target(ws, target)
+    value = register(_read_value(f"{role} for {client}/{network}"))
+    entry = keyring_entry(client, network, role)
+    keyring_set(entry, value)
+    note(f"stored in the OS keyring: {SERVICE} {entry}")
+    space = ws.clients[client]
+    account = space.client.accounts.get(network) if space.client else None  # type: ignore[call-overload]
+    if account is None:
+        note(f"note: {client}/client.yaml has no {network} account yet; add one under accounts:")
+    var = env_name(account, role)
+    if var:
+        note(f"note: ${var} (environment or .env), when set, is used before the keyring")
+
+
+@secrets_app.command("delete")
+def delete_secret(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="CLIENT/NETWORK")],
+    role: Role = "token",
+) -> None:
+    """Remove a token from the OS keyring."""
+    from ..secrets import SERVICE, keyring_entry, keyring_set
+    from .common import note, open_workspace
+
+    client, network = _target(open_workspace(ctx), target)
+    entry = keyring_entry(client, network, role)
+    keyring_set(entry, None)
+    note(f"removed from the OS keyring: {SERVICE} {entry}")
+
+
+@secrets_app.command("status")
+def status(
+    ctx: typer.Context,
+    clients: Annotated[
+        list[str] | None, typer.Argument(help="Clients (default: all).", show_default=False)
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """Where each account's secrets come from (never their values); exit 1 if any is missing."""
+    from ..secrets import DEFAULT_ROLE, Secrets, env_name, missing
+    from .common import note, open_workspace, out, print_json
+
+    ws = open_workspace(ctx, clients)
+    lookup = Secrets(ws.root)
+    rows: list[dict[str, str | None]] = []
+    for space in ws.select(clients or []):
+        accounts = space.client.accounts if space.client else {}
+        for network, account in accounts.items():
+            for role in [DEFAULT_ROLE, *[r for r in account.secrets if r != DEFAULT_ROLE]]:
+                found = lookup.find(space.slug, network.value, account, role)
+                rows.append(
+                    {
+                        "client": space.slug,
+                        "network": network.value,
+                        "role": role,
+                        "variable": env_name(account, role),
+                        "source": found.source if found else None,
+                        "fix": None
+                        if found
+                        else missing(space.slug, network.value, account, role).hint,
+                    }
+                )
+    for warning in lookup.warnings:
+        note(f"warning: {warning}")
+    if json_out:
+        print_json(rows)
+    else:
+        for row in rows:
+            role = "" if row["role"] == DEFAULT_ROLE else f" ({row['role']})"
+            where = row["source"] or f"MISSING\n  → {row['fix']}"
+            out().print(
+                f"{row['client']}/{row['network']}{role}: {where}", markup=False, highlight=False
+            )
+    raise typer.Exit(1 if any(r["source"] is None for r in rows) else 0)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(secrets_app)
