@@ -68,16 +68,18 @@ LIMITS: dict[Network, Limits] = {
                "app.bsky.embed.images (4 images, blob ≤ 1,000,000 bytes)",
     ),
     Network.MASTODON: Limits(
-        Network.MASTODON, 500, "codepoints", 23,
+        Network.MASTODON, 500, "graphemes", 23,
         media=MediaRules(4, _IMG_VID, 16_000_000, 99_000_000),
-        source="https://docs.joinmastodon.org/user/posting/#text (500, URLs count 23); "
-               "/api/v2/instance configuration.statuses and media_attachments",
+        source="https://docs.joinmastodon.org/user/posting/#text (500, URLs count 23, only the "
+               "username of a mention counts); mastodon app/validators/status_length_validator.rb "
+               "(counts grapheme clusters); /api/v2/instance configuration.statuses",
     ),
     Network.THREADS: Limits(
         Network.THREADS, 500, "utf8-emoji", None,
         media=MediaRules(20, _IMG_VID, 8_000_000, 1_000_000_000, (0.01, 10.0)),
-        source="https://developers.facebook.com/docs/threads/create-posts (500 characters, "
-               "emoji count as their UTF-8 byte length; carousel of up to 20 items; 5 links)",
+        source="https://developers.facebook.com/documentation/threads/posts (Limitations: "
+               "500 characters, emojis are counted as the number of UTF-8 bytes; carousel of up "
+               "to 20 items); .../threads/create-posts/text-attachments (at most 5 links)",
     ),
     Network.LINKEDIN: Limits(
         Network.LINKEDIN, 3000, "codepoints", None,
@@ -86,12 +88,13 @@ LIMITS: dict[Network, Limits] = {
                "posts-api (commentary max 3000 characters; multiImage 2–20 images)",
     ),
     Network.INSTAGRAM: Limits(
-        Network.INSTAGRAM, 2200, "codepoints", None, max_hashtags=30, links_clickable=False,
+        Network.INSTAGRAM, 2200, "codepoints", None, max_hashtags=5, links_clickable=False,
         media=MediaRules(10, frozenset({"jpg", "jpeg", "mp4", "mov"}), 8_000_000,
                          1_000_000_000, (0.8, 1.91)),
         source="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/"
-               "reference/ig-user/media (caption 2200 chars, 30 hashtags, JPEG ≤ 8 MB, aspect "
-               "4:5 to 1.91:1, carousel ≤ 10)",
+               "reference/ig-user/media (caption 2200 chars, JPEG ≤ 8 MB, aspect 4:5 to 1.91:1, "
+               "carousel ≤ 10); hashtags: 5 per post or reel since Instagram's December 2025 "
+               "announcement (was 30)",
     ),
     Network.FACEBOOK: Limits(
         Network.FACEBOOK, 63206, "codepoints", None,

@@ -1,0 +1,95 @@
+"""Unicode measures every network rule needs: graphemes, emoji sequences, code units.
+
+Built on the `regex` module, whose `\\X` follows the current extended grapheme cluster
+rules (ZWJ sequences, flags, skin tones and combining accents are one cluster) and whose
+`\\p{...}` knows the emoji properties. Patterns compile on first use: importing
+`cmkit.text` stays cheap for `cmkit check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import regex
+
+
+@cache
+def _graphemes() -> regex.Pattern[str]:
+    import regex
+
+    return regex.compile(r"\X", regex.DOTALL)
+
+
+@cache
+def emoji_pattern() -> regex.Pattern[str]:
+    """One emoji as people see it: a ZWJ sequence, a flag, a keycap or a tag sequence.
+
+    It follows the shape of the emoji twitter-text counts (twemoji): text-default
+    symbols such as ☺ count unless followed by the text selector U+FE0E, while ©, ®,
+    ™ and ♟ count only with the emoji selector U+FE0F. Unlike twemoji it accepts any
+    well-formed ZWJ sequence, not only the ones a font has a picture for.
+    """
+    import regex
+
+    element = (
+        r"(?:[\u00a9\u00ae\u2122\u265f]\ufe0f"
+        r"|(?![\u00a9\u00ae\u2122\u265f])\p{Extended_Pictographic}(?:\ufe0f|(?!\ufe0e))"
+        r"|\p{Emoji_Presentation})"
+        r"\p{Emoji_Modifier}?\ufe0f?"
+    )
+    return regex.compile(
+        r"\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"  # subdivision flags (England…)
+        r"|\p{Regional_Indicator}{2}"  # country flags
+        r"|[#*0-9]\ufe0f?\u20e3"  # keycaps
+        rf"|{element}(?:\u200d{element})*"
+        r"|\ufe0f",
+        regex.V1,
+    )
+
+
+def grapheme_count(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters), as Bluesky and Mastodon count."""
+    if text.isascii():
+        # no combining marks or joiners in ASCII, but CR LF is one cluster
+        return len(text) - text.count("\r\n")
+    return sum(1 for _ in _graphemes().finditer(text))
+
+
+def emoji_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) code point indices of each emoji sequence, in order."""
+    if text.isascii():
+        return []
+    return [m.span() for m in emoji_pattern().finditer(text) if m.group() != "\ufe0f"]
+
+
+def emoji_count(text: str) -> int:
+    """How many emoji the text shows; a sequence (family, flag, skin tone) counts once."""
+    return len(emoji_spans(text))
+
+
+def utf8_length(text: str) -> int:
+    # surrogatepass: a lone surrogate must be measurable, never a crash
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def utf16_length(text: str) -> int:
+    """UTF-16 code units: what JavaScript's `length` and Telegram count."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def utf8_offsets(text: str) -> Callable[[int], int]:
+    """A function mapping a code point index of `text` to its UTF-8 byte offset."""
+    if text.isascii():
+        return int
+    table = [0]
+    offset = 0
+    for ch in text:
+        cp = ord(ch)
+        offset += 1 if cp < 0x80 else 2 if cp < 0x800 else 3 if cp < 0x10000 else 4
+        table.append(offset)
+    return table.__getitem__
