@@ -95,14 +95,17 @@ def _section(section: Section, zone: str) -> list[RenderableType]:
     timed = section.key in TIMED
     if timed:
         table.add_column("when", no_wrap=True)
-    table.add_column("client", no_wrap=True, max_width=22, overflow="ellipsis")
+    with_client = any(item.client for item in section.items)
+    if with_client:
+        table.add_column("client", no_wrap=True, max_width=22, overflow="ellipsis")
     table.add_column("what", overflow="fold", ratio=1)
     for item in section.items:
         mark, style = MARKS[item.level]
         row: list[RenderableType] = [Text(mark, style)]
         if timed:
             row.append(_when(item, section.key, zone))
-        row.append(item.client or "")
+        if with_client:
+            row.append(item.client or "")
         row.append(_what(item))
         table.add_row(*row)
     return [title, table]

@@ -119,6 +119,10 @@ def build(ws: PlanWorkspace, spaces: list[PlanClient], day: date, now: datetime)
     return TodayReport(day, now, found)
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 # --- Built-in sections -----------------------------------------------------------------
 
 def due_section(ctx: TodayContext) -> Section:
@@ -180,15 +184,16 @@ def stock_section(ctx: TodayContext) -> Section:
                 and runway.days < RUNWAY_ALERT_DAYS:
             gap = runway.first_gap
             items.append(Item(
-                f"runway {runway.days} day(s): no approved post for {gap.network} "
+                f"runway {plural(runway.days, 'day')}: no approved post for {gap.network} "
                 f"{gap.at:%a %d %b %H:%M}", "alert" if runway.days <= 1 else "warn",
                 space.slug, at=gap.at))
         soon = ctx.now + timedelta(days=EMPTY_SLOT_ALERT_DAYS)
         empty = [s for s in stock.next_unfilled if s.at <= soon]
         if empty:
             shown = ", ".join(f"{s.network} {s.at:%a %H:%M}" for s in empty[:3])
-            items.append(Item(f"{len(empty)} empty slot(s) within {EMPTY_SLOT_ALERT_DAYS} days: "
-                              f"{shown}", "warn", space.slug, at=empty[0].at))
+            items.append(Item(f"{plural(len(empty), 'empty slot')} within "
+                              f"{EMPTY_SLOT_ALERT_DAYS} days: {shown}", "warn", space.slug,
+                              at=empty[0].at))
         deadline = ctx.now + timedelta(days=APPROVAL_ALERT_DAYS)
         waiting = [p for p in stock.to_approve if p.at and ctx.now < p.at <= deadline]
         for post in waiting:
@@ -200,7 +205,7 @@ def stock_section(ctx: TodayContext) -> Section:
                 continue
             lacks = []
             if need.missing:
-                lacks.append(f"{need.have} of {need.wanted} post(s)")
+                lacks.append(f"{need.have} of {plural(need.wanted, 'post')}")
             if need.networks_missing:
                 lacks.append(f"nothing on {', '.join(need.networks_missing)}")
             start = need.occurrence.start
