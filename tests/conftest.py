@@ -62,32 +62,26 @@ def cmkit(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     from cmkit.cli import app as app_module
 
     def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Result:
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        runner = CliRunner()
-
-        def entry() -> None:
-            app_module.main()
-
-        # CliRunner needs a click command; main() wraps app() with the error handler
-        result = runner.invoke(_Wrapper(entry), [str(a) for a in args], input=input)
-        return Result(result.exit_code, result.stdout, result.stderr)
-
-    return run
-
-
-class _Wrapper:
-    """Adapts main() (which reads sys.argv) to CliRunner's call convention."""
-
-    def __init__(self, entry: Callable[[], None]) -> None:
-        self.entry = entry
-        self.name = "cmkit"
-
-    def main(self, args: list[str], prog_name: str | None = None, **_: object) -> None:
         import sys
 
-        sys.argv = ["cmkit", *args]
-        self.entry()
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        # typer's runner.invoke() wants a Typer app; main() wraps app() with the error
+        # handler, so drive main() inside the runner's stream isolation instead
+        runner = CliRunner()
+        with runner.isolation(input=input) as (stdout, stderr, _):
+            monkeypatch.setattr(sys, "argv", ["cmkit", *(str(a) for a in args)])
+            try:
+                app_module.main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            out, error = stdout.getvalue(), stderr.getvalue()
+        return Result(code, out.decode("utf-8", "replace"), error.decode("utf-8", "replace"))
+
+    return run
 
 
 @pytest.fixture
