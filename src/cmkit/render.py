@@ -30,6 +30,9 @@ def account_for(space: ClientSpace, network: Network) -> Account:
             f"{space.slug} has no {network} account",
             f"add `accounts: {{{network}: {{handle: …}}}}` to {space.slug}/client.yaml",
         )
+    if account.media_base_url is None and space.client and space.client.media_base_url:
+        # connectors that have Meta fetch media by URL read it from the account only
+        account = account.model_copy(update={"media_base_url": space.client.media_base_url})
     return account
 
 

@@ -118,6 +118,12 @@ def instant_sleep() -> Iterator[list[float]]:
         _hooks.sleep, _hooks.skew = saved
 
 
+def pause(seconds: float) -> None:
+    """Wait between polls of a remote job (Meta's media containers) the way HTTP waits
+    do, so `instant_sleep` makes it instant in tests."""
+    _hooks.sleep(seconds)
+
+
 def default_timeout() -> float:
     """Seconds to wait for an answer; CMKIT_HTTP_TIMEOUT overrides (slow links, tests)."""
     value = os.environ.get("CMKIT_HTTP_TIMEOUT", "")
