@@ -131,7 +131,8 @@ def _option_error(exc: ValidationError, country: str | None) -> CmkitError:
     value = str(country if option == "--country" else error.get("input"))
     if error["type"] != "string_pattern_mismatch":
         message = str(error["msg"]).removeprefix("Value error, ")
-        return CmkitError(f"{option} {value}: {message}")
+        message, _, hint = message.partition(" — ")  # the model's "did you mean" is a hint
+        return CmkitError(f"{option} {value}: {message}", hint)
     if option == "--country":
         return CmkitError(
             f"--country {value}: not a two-letter ISO country code", "e.g. FR, BE, CH, LU or CA"

@@ -134,10 +134,12 @@ def _summary(done: object) -> list[str]:
     lines += [
         "",
         "Next steps:",
-        f"  1. Fill in the accounts in {rel}/client.yaml; put each token in the",
-        f"     environment or in .env (git-ignored), e.g. {first_env}=…",
-        "  2. Set the objectives and pillars in strategy.yaml, the tone in charter.yaml.",
-        f"  3. Write posts in {rel}/posts/, then run: cmkit check {planned.slug}",
+        f"  1. Fill in the accounts in {rel}/client.yaml.",
+        "  2. Put each token in the environment or in .env (git-ignored), e.g.",
+        f"       {first_env}=…",
+        "  3. Set the objectives and pillars in strategy.yaml, the tone in charter.yaml.",
+        f"  4. Write posts in {rel}/posts/, then run:",
+        f"       cmkit check {planned.slug}",
     ]
     return lines
 
