@@ -330,6 +330,10 @@ def _form_value(value: object) -> str:
     return str(value)
 
 
+class StillProcessing(ConnectorError):
+    """A container Meta has not finished processing; it stays valid for 24 hours."""
+
+
 def wait_for_container(
     api: GraphApi,
     container_id: str,
@@ -367,9 +371,9 @@ def wait_for_container(
                 retryable=True,
             )
         if waited >= timeout:
-            raise ConnectorError(
+            raise StillProcessing(
                 f"{api.service}: the media was still being processed after {waited:.0f} s",
-                "cmkit resumes with the same container on its next run",
+                "cmkit resumes the same container on its next run",
                 retryable=True,
             )
         pause(delay)

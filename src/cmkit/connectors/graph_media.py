@@ -1,4 +1,5 @@
-"""Media that Meta fetches by URL (Instagram, Threads): where from, and whether it will take it.
+"""Media that Meta fetches by URL (Instagram, Threads): where from, what it takes, and
+the media-container flow that publishes it.
 
 Instagram and Threads do not take uploads: they download each file from a public
 URL at publishing time. A client's `media_base_url` (client.yaml, or the account)
@@ -6,18 +7,34 @@ is the public address of its `media/` folder, so `media/buches/1.jpg` is fetched
 from `<media_base_url>/buches/1.jpg`. `check_fetched_media` finds offline what
 would fail: no base URL, a file outside `media/`, an address Meta's servers cannot
 reach (localhost, private ranges), a format, size or aspect ratio it refuses.
+`ContainerConnector` is the publishing flow both networks share.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .base import CheckIssue, Delivery, MediaFile
+from .base import (
+    BaseConnector,
+    CheckIssue,
+    ConnectorError,
+    Delivery,
+    MediaFile,
+    OutcomeUnknown,
+    Progress,
+    PublishResult,
+)
+from .graph import GraphApi, StillProcessing, created_at, same_text, wait_for_container
 
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v"})
+# seconds to wait for Meta to fetch and process media: images are quick, videos are not
+IMAGE_TIMEOUT = 90.0
+VIDEO_TIMEOUT = 600.0
+RESUME_TIMEOUT = 60.0  # a recovery lookup waits less: the next run tries again
 
 
 def media_path(media: MediaFile) -> str | None:
@@ -184,3 +201,147 @@ def first_part_only(delivery: Delivery, label: str) -> list[CheckIssue]:
             severity="warning",
         )
     ]
+
+
+class ContainerConnector(BaseConnector):
+    """Publishing through media containers (Instagram, Threads): create the container,
+    record its id in the ledger, wait until Meta has fetched and processed the media,
+    then publish that container — a container is published at most once, so resuming
+    it after a crash can never post twice.
+
+    A subclass sets the names below and writes `create(api, delivery)`.
+    """
+
+    label = ""  # "Instagram"
+    publish_edge = ""  # "media_publish"
+    status_field = ""  # "status_code"
+    error_field = ""  # "status"
+    list_edge = ""  # "media": the account's posts, newest first
+    text_field = ""  # "caption"
+    quota_edge = ""  # "content_publishing_limit"
+    publish_permission = ""
+    read_permission = ""
+
+    def api(self) -> GraphApi:
+        raise NotImplementedError
+
+    @property
+    def user(self) -> str:
+        return self.account.id or "me"
+
+    def create(self, api: GraphApi, delivery: Delivery) -> str:
+        raise NotImplementedError
+
+    def text(self, delivery: Delivery) -> str:
+        return delivery.text.strip()
+
+    def publish(self, delivery: Delivery, progress: Progress) -> PublishResult:
+        api = self.api()
+        self.check_quota(api)
+        container = self.create(api, delivery)
+        progress("container", container)
+        return self.finish(api, container, delivery, self._timeout(delivery))
+
+    def check_quota(self, api: GraphApi) -> None:
+        """Refuse before anything is created when the 24-hour publishing quota is spent."""
+        body = api.get(
+            f"{self.user}/{self.quota_edge}", self.publish_permission, fields="quota_usage,config"
+        )
+        data = (body.get("data") or [{}])[0]
+        used, total = data.get("quota_usage"), (data.get("config") or {}).get("quota_total")
+        if isinstance(used, int) and isinstance(total, int) and used >= total:
+            raise ConnectorError(
+                f"{self.name}: the 24-hour publishing limit is used up ({used} of {total} "
+                f"posts published through the API)",
+                "posts published more than 24 hours ago free the quota; cmkit retries "
+                "on its next run",
+                retryable=True,
+            )
+
+    def finish(
+        self, api: GraphApi, container: str, delivery: Delivery, timeout: float
+    ) -> PublishResult:
+        try:
+            status = wait_for_container(
+                api,
+                container,
+                status_field=self.status_field,
+                error_field=self.error_field,
+                timeout=timeout,
+                needs=self.publish_permission,
+            )
+        except StillProcessing as exc:
+            # the container stays valid for 24 hours: resume it, never make a second one
+            raise OutcomeUnknown(
+                exc.message, "the next `cmkit publish` resumes it", retryable=True
+            ) from None
+        if status == "PUBLISHED":
+            found = self.scan(delivery, None)
+            if found is None:
+                raise ConnectorError(
+                    f"{self.name}: container {container} is published but {self.label} "
+                    "does not list the post yet",
+                    "the next `cmkit publish` looks again",
+                    retryable=True,
+                )
+            return found
+        body = api.post(
+            f"{self.user}/{self.publish_edge}",
+            {"creation_id": container},
+            needs=self.publish_permission,
+            final=True,
+        )
+        media_id = str(body.get("id") or "")
+        if not media_id:
+            raise OutcomeUnknown(
+                f"{self.name}: publishing answered without an id",
+                "the next `cmkit publish` looks it up",
+                retryable=True,
+            )
+        return PublishResult(media_id, self.permalink(api, media_id))
+
+    def permalink(self, api: GraphApi, media_id: str) -> str | None:
+        try:
+            url = api.get(media_id, self.read_permission, fields="permalink").get("permalink")
+        except ConnectorError:
+            return None  # it is online: a missing link must not turn it into a failure
+        return str(url) if url else None
+
+    def find_published(
+        self, delivery: Delivery, since: datetime, state: dict[str, str]
+    ) -> PublishResult | None:
+        api = self.api()
+        container = state.get("container")
+        if container:
+            try:
+                body = api.get(container, self.publish_permission, fields=f"id,{self.status_field}")
+            except ConnectorError as exc:
+                if exc.status != 400:
+                    raise
+                body = {}  # unknown to Meta (expired and purged): it never went out
+            status = str(body.get(self.status_field) or "").upper()
+            if status in ("FINISHED", "IN_PROGRESS", "PUBLISHED"):
+                # recorded before publishing: resume that very container
+                return self.finish(api, container, delivery, RESUME_TIMEOUT)
+            if status in ("ERROR", "EXPIRED"):
+                return None
+        return self.scan(delivery, since)
+
+    def scan(self, delivery: Delivery, since: datetime | None) -> PublishResult | None:
+        """The account's recent post with this text, published after `since`."""
+        text = self.text(delivery)
+        if not text:
+            return None  # nothing to recognise it by; the container state decides
+        fields = f"id,{self.text_field},timestamp,permalink"
+        for item in self.api().pages(
+            f"{self.user}/{self.list_edge}", self.read_permission, limit=50, fields=fields
+        ):
+            if since is not None and created_at(item) < since:
+                break  # newest first: the rest is older
+            if same_text(item.get(self.text_field), text):
+                return PublishResult(str(item["id"]), item.get("permalink"))
+        return None
+
+    @staticmethod
+    def _timeout(delivery: Delivery) -> float:
+        return VIDEO_TIMEOUT if any(is_video(m) for m in delivery.media) else IMAGE_TIMEOUT
