@@ -40,27 +40,28 @@ class PublishWs:
         peer_url: str,
         *,
         network: str = "mastodon",
+        also: tuple[str, ...] = (),
+        no_lookup: tuple[str, ...] = (),
         grace: int = 120,
         concurrency: int | None = None,
-        utm: bool = True,
     ) -> PublishWs:
+        """`network` (and `also`) go to the fault peer's connector; `no_lookup` networks to
+        a variant that cannot look posts up after a crash."""
         root = tmp / "ws"
         (root / "clients" / CLIENT / "posts").mkdir(parents=True)
         publish = f"publish:\n  grace_minutes: {grace}\n"
         if concurrency:
             publish += f"  concurrency: {concurrency}\n"
         (root / "cmkit.yaml").write_text(f"timezone: UTC\nlocale: fr-FR\n{publish}")
-        links = "" if utm else "links:\n  utm:\n    enabled: false\n"
-        (root / "clients" / CLIENT / "client.yaml").write_text(
-            "name: Acme\n"
-            "locales: [fr-FR]\n"
-            "accounts:\n"
-            f"  {network}:\n"
-            "    handle: '@acme'\n"
-            f"    instance: {peer_url}\n"
-            f"    token_env: {TOKEN_ENV}\n" + links
+        accounts = "".join(
+            f"  {name}:\n    handle: '@acme'\n    instance: {peer_url}\n"
+            f"    token_env: {TOKEN_ENV}\n"
+            for name in (network, *also, *no_lookup)
         )
-        plugins = install_plugin(tmp / "plugins", network)
+        (root / "clients" / CLIENT / "client.yaml").write_text(
+            f"name: Acme\nlocales: [fr-FR]\naccounts:\n{accounts}"
+        )
+        plugins = install_plugin(tmp / "plugins", (network, *also), no_lookup)
         return cls(root, plugins, network)
 
     @property
@@ -111,12 +112,19 @@ class PublishWs:
     def run(self, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
         """cmkit as its own process, like cron runs it."""
         return subprocess.run(
-            self.command(*args), env=self.env(**env), capture_output=True, text=True,
-            timeout=timeout, check=False,
+            self.command(*args),
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            self.command(*args), env=self.env(**env), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            self.command(*args),
+            env=self.env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )

@@ -167,7 +167,7 @@ def missing(client: str, network: str, account: Account | None, role: str) -> Cm
     where = f"set {var} in the environment or in .env, or run " if var else "run "
     role_opt = "" if role == DEFAULT_ROLE else f" --role {role}"
     return CmkitError(
-        f"no {role} for {client}/{network}",
+        f"{client}/{network}: no {role} found",
         f"{where}`cmkit secrets set {client}/{network}{role_opt}`",
     )
 

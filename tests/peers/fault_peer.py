@@ -21,6 +21,7 @@ a third-party plugin would. It reads the peer's URL from the account's `instance
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -147,16 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client went away (killed, timed out)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
             self.wfile.write(data)
-        except OSError:  # the client went away (killed, timed out)
-            pass
         with self.owner._lock:
             self.owner.hits.append(Hit(time.monotonic(), self.command, self.path, status))
 
@@ -191,6 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if urlsplit(self.path).path != "/posts":
             self._send(404, {"error": "not found"})
+            return
+        if "[refuse]" in str(body.get("text", "")):  # a permanent, content-related refusal
+            self._send(422, {"error": "Validation failed: text refused by the test peer"})
             return
         fault = self.owner._next_fault()
         if fault is not None and fault.kind == "status":
@@ -231,9 +233,12 @@ class FaultPeerConnector(BaseConnector):
             return self._client
 
     def check(self, delivery: Delivery) -> list[CheckIssue]:
+        issues = []
         if len(delivery.text) > 500:
-            return [CheckIssue("faultpeer/too-long", f"{len(delivery.text)} characters, max 500")]
-        return []
+            issues.append(CheckIssue("faultpeer/too-long", f"{len(delivery.text)} chars, max 500"))
+        if "[check-fails]" in delivery.text:
+            issues.append(CheckIssue("faultpeer/refused-offline", "the peer would refuse this"))
+        return issues
 
     def publish(self, delivery: Delivery, progress: Progress) -> PublishResult:
         body = {
@@ -256,16 +261,30 @@ class FaultPeerConnector(BaseConnector):
             self._client.close()
 
 
-def install_plugin(folder: Path, network: str = "mastodon") -> Path:
-    """A dist-info registering the connector under `network`; put `folder` and this file's
-    folder on PYTHONPATH (or sys.path) and cmkit finds it like any installed plugin."""
+class NoLookupConnector(FaultPeerConnector):
+    """The same, for a network where cmkit cannot look a post up after a crash."""
+
+    def find_published(
+        self, delivery: Delivery, since: datetime, state: dict[str, str]
+    ) -> PublishResult | None:
+        return BaseConnector.find_published(self, delivery, since, state)
+
+
+def install_plugin(
+    folder: Path, networks: tuple[str, ...] = ("mastodon",), no_lookup: tuple[str, ...] = ()
+) -> Path:
+    """A dist-info registering `FaultPeerConnector` under each of `networks` (and
+    `NoLookupConnector` under each of `no_lookup`); put `folder` and this file's folder on
+    PYTHONPATH (or sys.path) and cmkit finds them like any installed plugin."""
     info = folder / "cmkit_faultpeer-0.1.dist-info"
     info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: cmkit-faultpeer\nVersion: 0.1\n", encoding="utf-8"
     )
+    lines = [f"{name} = {ENTRY_POINT}" for name in networks]
+    lines += [f"{name} = fault_peer:NoLookupConnector" for name in no_lookup]
     (info / "entry_points.txt").write_text(
-        f"[cmkit.connectors.v1]\n{network} = {ENTRY_POINT}\n", encoding="utf-8"
+        "[cmkit.connectors.v1]\n" + "\n".join(lines) + "\n", encoding="utf-8"
     )
     return folder
 
