@@ -201,8 +201,9 @@ def _next_candidate(text: str, i: int, skip_until: int) -> int:
     while i < n:
         if i < skip_until:
             for p in (skip_until - 5, skip_until - 4):
-                pre_ok = p == 0 or text[p - 1] not in _PRE_INVALID
-                if p >= i and pre_ok and _is_protocol_at(text, p):
+                if p < i or not _is_protocol_at(text, p):
+                    continue
+                if p == 0 or text[p - 1] not in _PRE_INVALID:
                     return p
             i = skip_until
             continue
