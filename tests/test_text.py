@@ -21,9 +21,9 @@ from cmkit.text import (
     extract_urls,
     facet_spans,
     grapheme_count,
+    twitter,
     weighted_length,
 )
-from cmkit.text import twitter
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"  # 7 code points, 11 UTF-16 units, 25 UTF-8 bytes
 FLAG = "🇫🇷"
