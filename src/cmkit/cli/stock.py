@@ -163,15 +163,16 @@ def _soon(report: ClientStock) -> list[RenderableType]:
 
 def _balance(report: ClientStock) -> RenderableType | None:
     from rich import box
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     if not report.balance:
         return None
     coming = sum(b.count for b in report.balance)
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False,
-                  title=f"Pillar balance (posts planned in the next {report.window_days} days: "
-                  f"{coming})", title_justify="left", title_style="bold")
+    title = Text.assemble(("Pillar balance", "bold"),
+                          f" ({coming} post(s) planned in the next {report.window_days} days)")
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
     table.add_column("Pillar", no_wrap=True, overflow="ellipsis", max_width=30)
     table.add_column("Target", justify="right")
     table.add_column("Planned", justify="right")
@@ -185,7 +186,7 @@ def _balance(report: ClientStock) -> RenderableType | None:
         table.add_row(share.label, "—" if share.target is None else f"{share.target:g} %",
                       "—" if share.actual is None else f"{share.actual:.0f} %",
                       str(share.count), flag)
-    return table
+    return Group(title, table)
 
 
 def register(app: typer.Typer) -> None:
