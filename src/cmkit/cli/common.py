@@ -69,3 +69,17 @@ def print_json(data: Any) -> None:
 def note(message: str) -> None:
     """A plain message on stderr, without rich markup interpretation."""
     sys.stderr.write(message + "\n")
+
+
+def connector_factory(root: Path) -> Any:
+    """`open(slug, network, account)` → a ready connector, its secrets looked up for that
+    client (environment, .env, keyring). Shared by the commands that talk to networks."""
+    from ..connectors import get_connector
+    from ..secrets import Secrets
+
+    secrets = Secrets(root)
+
+    def open_connector(slug: str, network: Any, account: Any) -> Any:
+        return get_connector(network, account, secrets.lookup_for(slug, str(network), account))
+
+    return open_connector

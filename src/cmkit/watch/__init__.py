@@ -1,0 +1,1 @@
+"""Veille: feeds, keyword searches and competitor counts, de-duplicated, stored, digested."""
