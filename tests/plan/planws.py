@@ -44,7 +44,8 @@ class Builder:
         region_line = f"region: \"{region}\"\n" if region else ""
         self.file(f"clients/{slug}/client.yaml",
                   f"name: {name}\ntimezone: {tz}\ncountry: {country}\n{region_line}"
-                  f"locales: [{locale}]\naccounts:\n{accounts}")
+                  f"locales: [{locale}]\nmedia_base_url: https://example.org/media/\n"
+                  f"accounts:\n{accounts}")
         if calendar is not None:
             self.file(f"clients/{slug}/calendar.yaml", calendar)
         if strategy is not None:

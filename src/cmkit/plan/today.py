@@ -195,7 +195,9 @@ def stock_section(ctx: TodayContext) -> Section:
                               f"{EMPTY_SLOT_ALERT_DAYS} days: {shown}", "warn", space.slug,
                               at=empty[0].at))
         deadline = ctx.now + timedelta(days=APPROVAL_ALERT_DAYS)
-        waiting = [p for p in stock.to_approve if p.at and ctx.now < p.at <= deadline]
+        # posts due today are in the "due" section already
+        waiting = [p for p in stock.to_approve if p.at and ctx.now < p.at <= deadline
+                   and p.at.date() > ctx.day]
         for post in waiting:
             items.append(Item(f"to approve: {title_of(post, 40)} ({post.status}), due "
                               f"{post.at:%a %d %b %H:%M}", "todo", space.slug, post.id,
