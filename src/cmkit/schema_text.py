@@ -93,13 +93,14 @@ FIELD_TEXT: dict[str, str] = {
     "Account.max_chars": "Character limit of this account's server, when not the network's "
     "default (Mastodon instances vary).",
     "Account.media_base_url": "Public URL where media/ is served, for this account only.",
-    "Links.utm": "UTM parameters added to each post's link.",
+    "Links.utm": "UTM parameters added to each post's link (a link that already has utm_ "
+    "parameters is left alone). Values may use {network}, {campaign}, {client}, {post}.",
     "Links.shortener": "A link shortener to use for posts' links.",
     "Utm.enabled": "Add UTM parameters to links (true by default).",
     "Utm.source": "utm_source; {network} is replaced by the network's name.",
     "Utm.medium": "utm_medium, 'social' by default.",
-    "Utm.campaign": "utm_campaign; {campaign} is replaced by the post's campaign.",
-    "Utm.content": "utm_content, if any.",
+    "Utm.campaign": "utm_campaign; {campaign} is replaced by the post's campaign (or highlight).",
+    "Utm.content": "utm_content, if any; e.g. {post} for the post's id.",
     "Shortener.kind": "bitly, shlink or yourls.",
     "Shortener.url": "Base URL of a self-hosted shortener (shlink, yourls).",
     "Shortener.token_env": "NAME of the environment variable holding the shortener's key.",

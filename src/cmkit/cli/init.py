@@ -15,6 +15,7 @@ def init(
         typer.Argument(
             help="Folder name of the new client: lower-case letters, digits and dashes "
             "(e.g. boulangerie-martin).",
+            metavar="CLIENT",
             show_default=False,
         ),
     ],
@@ -126,8 +127,9 @@ def _summary(done: object) -> list[str]:
         elif path.parent.name == "posts":
             lines.append(f"  posts/{path.name}  an example draft post")
     lines.append("  media/  campaigns/  data/")
-    where = ", ".join(filter(None, [planned.timezone, planned.country, " ".join(planned.locales)]))
-    lines.append(f"  {where}; {', '.join(str(n) for n in planned.networks)}")
+    country = f", country {planned.country}" if planned.country else ""
+    lines.append(f"  Time zone {planned.timezone}{country}, locales {', '.join(planned.locales)}")
+    lines.append(f"  Networks: {', '.join(str(n) for n in planned.networks)}")
     if done.gitignore_lacks_env:
         lines.append("warning: .gitignore does not list .env; add it before putting tokens there")
     first_env = next(iter(done.token_envs.values()), "TOKEN")
