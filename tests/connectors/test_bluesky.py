@@ -7,7 +7,6 @@ fetched back, and faults are injected between cmkit and the server.
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import os
 import stat
 import threading
@@ -15,8 +14,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 import pytest
@@ -148,10 +148,10 @@ def test_image_over_the_blob_limit_goes_out_recompressed_with_alt_text(
 
 
 class _Site(BaseHTTPRequestHandler):
-    pages: dict[str, tuple[str, bytes]] = {}
-    seen: list[str] = []
+    pages: ClassVar[dict[str, tuple[str, bytes]]] = {}
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         self.seen.append(self.path)
         kind, body = self.pages.get(self.path.split("?")[0], ("text/plain", b"not found"))
         self.send_response(200 if self.path.split("?")[0] in self.pages else 404)
@@ -234,7 +234,7 @@ def test_check_catches_over_length_text_the_server_would_refuse(pds: Pds, alice:
         bsky.publish(delivery(bsky, too_long), no_progress)
     bytes_heavy = "👩‍👩‍👧‍👦" * 130  # 130 graphemes, 3,250 bytes
     assert [i.rule for i in bsky.check(delivery(bsky, bytes_heavy))] == ["bluesky/too-long"]
-    with pytest.raises(ConnectorError, match="too long|maxLength|too big"):
+    with pytest.raises(ConnectorError, match=r"too long|maxLength|too big"):
         bsky.publish(delivery(bsky, bytes_heavy), no_progress)
 
 
