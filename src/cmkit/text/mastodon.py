@@ -21,7 +21,6 @@ _MENTION = re.compile(
     r"(?<![=/\w])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@(\w+(?:[.-]+\w+)*))?",
     re.IGNORECASE,
 )
-_END_MENTION = re.compile("[@＠]|[\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f]|://")
 
 
 def mentions_with_indices(text: str) -> list[Entity]:
@@ -30,7 +29,7 @@ def mentions_with_indices(text: str) -> list[Entity]:
         return []
     found = []
     for m in _MENTION.finditer(text):
-        if _END_MENTION.match(text, m.end()):
+        if twitter.END_MENTION.match(text, m.end()):  # Mastodon reuses twitter-text's check
             continue
         value = m.group(1) + (f"@{m.group(2)}" if m.group(2) else "")
         found.append(Entity("mention", value, m.start(), m.end()))

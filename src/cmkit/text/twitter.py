@@ -140,8 +140,9 @@ def extract_urls_with_indices(text: str, *, without_protocol: bool = True) -> li
             for a in ascii_re.finditer(domain)
         ]
         if found and path:
+            # as twitter-text: the last domain found, then the URL's port, path and query
             last = found[-1]
-            found[-1] = Entity("url", text[last.start : end], last.start, end)
+            found[-1] = Entity("url", last.value + m.group()[len(domain) :], last.start, end)
         urls.extend(found)
     return urls
 
@@ -310,7 +311,7 @@ _MENTION = re.compile(
     r"(^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)"
     r"([@＠])([a-zA-Z0-9_]{1,20})(/[a-zA-Z][a-zA-Z0-9_\-]{0,24})?"
 )
-_END_MENTION = re.compile(f"[@＠]|[{_LATIN_ACCENTS}]|://")
+END_MENTION = re.compile(f"[@＠]|[{_LATIN_ACCENTS}]|://")
 
 
 def extract_mentions_or_lists_with_indices(text: str) -> list[Entity]:
@@ -318,7 +319,7 @@ def extract_mentions_or_lists_with_indices(text: str) -> list[Entity]:
         return []
     found: list[Entity] = []
     for m in _MENTION.finditer(text):
-        if _END_MENTION.match(text, m.end()):
+        if END_MENTION.match(text, m.end()):
             continue
         start = m.start(2)
         found.append(Entity("mention", m.group(3), start, m.end(), m.group(4) or ""))
