@@ -8,7 +8,9 @@ queued and applied, in order, to the next `POST /posts` requests:
 - `Fault("slow", seconds=3)`: store the post, then answer only after `seconds`
   (the client times out after the server accepted it);
 - `Fault("block", accept=True)`: store the post (or not, with accept=False) and hold the
-  request until `release()` — a test kills the publishing process meanwhile.
+  request until `release()` — a test kills the publishing process meanwhile;
+- `Fault("garbage")`: store the post, answer 200 with the request's Authorization header;
+- `Fault("none")`: behave normally (to aim a later fault at a later request).
 
 `delay` makes every answer take that long (the benchmark's slow peer). The peer
 checks the bearer token and echoes it in its 401 error body, so the tests prove that
@@ -207,6 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, post)
             return
         post = self.owner._store(body)
+        if fault is not None and fault.kind == "garbage":  # accepted, then an odd answer
+            self._send(200, {"echo": self.headers.get("Authorization", "")})
+            return
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.seconds)
         self._send(200, post)
@@ -248,6 +253,8 @@ class FaultPeerConnector(BaseConnector):
             "link": delivery.link,
         }
         data = self._http().call_json("POST", "/posts", json=body)
+        if "id" not in data:  # careless on purpose: the answer may echo the token
+            raise ValueError(f"unexpected answer: {data}")
         return PublishResult(data["id"], data["url"])
 
     def find_published(
