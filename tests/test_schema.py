@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,20 @@ def test_an_unknown_kind_is_one_line_with_a_suggestion(cmkit: Any) -> None:
     r = cmkit("schema", "--kind", "clent")
     assert r.exit_code == 2
     assert r.stderr.strip() == "cmkit: error: no file kind 'clent' (fix: did you mean 'client'?)"
+
+
+def test_docs_files_md_names_every_key() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "files.md").read_text("utf-8")
+    doc = re.sub(r"```.*?```", "", doc, flags=re.S)  # examples show keys, tables define them
+    quoted = {
+        word for span in re.findall(r"`([^`]+)`", doc) for word in re.findall(r"[a-z_]+", span)
+    }
+    missing = sorted(
+        {
+            f"{name}.{key}"
+            for name, model in all_models().items()
+            for key in model.model_fields
+            if key not in quoted
+        }
+    )
+    assert not missing, f"document these keys in docs/files.md: {missing}"
