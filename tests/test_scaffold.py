@@ -229,3 +229,11 @@ def test_an_empty_client_folder_is_filled_not_refused(cmkit: Any, tmp_path: Path
     r = cmkit("-w", tmp_path, "init", "nouveau")
     assert r.exit_code == 0, r.stderr
     assert (tmp_path / "clients/nouveau/client.yaml").is_file()
+
+
+def test_a_broken_cmkit_yaml_is_named_not_guessed_around(cmkit: Any, tmp_path: Path) -> None:
+    (tmp_path / "cmkit.yaml").write_text("timezone: Europe/Pariss\n", encoding="utf-8")
+    r = cmkit("-w", tmp_path, "init", "boulangerie-martin")
+    assert r.exit_code == 2
+    assert "cmkit.yaml has errors" in r.stderr and "cmkit check" in r.stderr
+    assert not (tmp_path / "clients").exists()
