@@ -88,7 +88,7 @@ LIMITS: dict[Network, Limits] = {
                "posts-api (commentary max 3000 characters; multiImage 2–20 images)",
     ),
     Network.INSTAGRAM: Limits(
-        Network.INSTAGRAM, 2200, "codepoints", None, max_hashtags=5, links_clickable=False,
+        Network.INSTAGRAM, 2200, "codepoints", None, max_hashtags=30, links_clickable=False,
         media=MediaRules(10, frozenset({"jpg", "jpeg", "mp4", "mov"}), 8_000_000,
                          1_000_000_000, (0.8, 1.91)),
         source="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/"

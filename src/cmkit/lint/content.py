@@ -21,6 +21,7 @@ def check_content(space: ClientSpace) -> Iterator[Problem]:
     for post in space.posts:
         if post.meta.status is Status.CANCELLED:
             continue
+        yield from _media_files(space, post, stats)  # fills `stats` for the network rules
         seen_texts: dict[str, list[Network]] = {}
         for network in post.meta.networks:
             account = space.client.accounts.get(network) if space.client else None
@@ -28,7 +29,6 @@ def check_content(space: ClientSpace) -> Iterator[Problem]:
             seen_texts.setdefault(text, []).append(network)
             yield from _text_rules(post, network, text, account.max_chars if account else None)
             yield from _media_network(space, post, network, stats)
-        yield from _media_files(space, post, stats)
         if space.charter is not None:
             for text, networks in seen_texts.items():
                 yield from _charter_rules(space.charter, post, text, networks)
@@ -61,14 +61,20 @@ def _text_rules(post: Post, network: Network, text: str,
         counted = t.count(part, network, limit=limit, caption=bool(post.media_for(network))
                           and network is Network.TELEGRAM)
         label = "" if index == 0 else f" (thread part {index + 1})"
-        if not counted.valid and counted.length > 0:
-            reason = counted.reason or f"{counted.length}/{counted.limit} {counted.unit}"
-            rule = "text/too-many-hashtags" if "hashtag" in reason else "text/too-long"
-            yield Problem(post.rel, *_loc_line(post, loc if index == 0 else ("thread", index - 1)),
-                          rule, f"too long for {network}{label}: {reason}",
-                          f"shorten it or add `variants: {{{network}: \"…\"}}`"
-                          if rule == "text/too-long" else "keep 30 hashtags at most",
-                          soften(post, rule))
+        where = _loc_line(post, loc if index == 0 else ("thread", index - 1))
+        for reason in (counted.reason or "").split("; ") if not counted.valid else []:
+            if reason == "empty":
+                continue  # an empty text is text/empty's business
+            rule, hint = "text/too-long", f"shorten it or add `variants: {{{network}: \"…\"}}`"
+            if "hashtag" in reason:
+                rule, hint = "text/too-many-hashtags", "keep the most relevant hashtags"
+            elif "link" in reason:
+                rule, hint = "text/too-many-links", "keep fewer links"
+            if reason.startswith("over by"):
+                reason = f"{counted.length}/{counted.limit} {counted.unit}, {reason}"
+            yield Problem(post.rel, *where, rule, f"too long for {network}{label}: {reason}"
+                          if rule == "text/too-long" else f"{reason} on {network}{label}",
+                          hint, soften(post, rule))
         if network is Network.INSTAGRAM and counted.urls:
             yield Problem(post.rel, *_loc_line(post, loc), "text/link-in-caption",
                           f"links are not clickable in an Instagram caption ({counted.urls[0]})",

@@ -59,6 +59,7 @@ _RULES = [
     Rule("text/empty", E, "an approved post with no text for a network"),
     Rule("text/too-long", E, "text over the network's limit (counted the network's way)"),
     Rule("text/too-many-hashtags", E, "more hashtags than the network allows"),
+    Rule("text/too-many-links", E, "more links than the network allows (Threads: 5)"),
     Rule("text/link-in-caption", W, "a link in an Instagram caption, where it is not clickable"),
     # media
     Rule("media/missing", E, "a media file that does not exist"),

@@ -31,7 +31,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("a Bit.ly/bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
     ("a secret assigned to a key", re.compile(
-        r"(?im)^[ \t-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
+        r"(?im)^[ \t#-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
         r"[ \t]*[:=][ \t]*[\"']?(?=[A-Za-z0-9_./+=-]*[0-9])(?=[A-Za-z0-9_./+=-]*[A-Za-z])"
         r"([A-Za-z0-9_./+=-]{16,})")),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from ..networks import Network
 from .base import Locale, Slug, StrictModel, Url
@@ -40,11 +42,18 @@ class Variant(StrictModel):
     media: list[Media] | None = None
 
 
+def _date_only(value: object) -> object:
+    """`at: 2026-12-01` is a day without a time (an idea), not midnight."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        return date.fromisoformat(value.strip())
+    return value
+
+
 class PostMeta(StrictModel):
     """A post's front matter."""
 
     id: Slug | None = Field(default=None, description="default: the file name without .md")
-    at: datetime | date | None = Field(
+    at: Annotated[datetime | date | None, BeforeValidator(_date_only)] = Field(
         default=None,
         description="local time in the client's timezone, or with an explicit offset",
         examples=["2026-12-01 09:30"],
