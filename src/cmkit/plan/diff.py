@@ -173,12 +173,13 @@ def _changed(old: PostView, new: PostView) -> PostChange | None:
     return change if has_change else None
 
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\S+")
 
 
 def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
     """A short word diff: the edits with a few words of context, cut when long."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    # words only: a CM reviews wording, not spacing
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     segments: list[tuple[Op, str]] = []
     opcodes = matcher.get_opcodes()
@@ -187,15 +188,16 @@ def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
             segments += _context(a[i1:i2], first=index == 0, last=index == len(opcodes) - 1)
             continue
         if i2 > i1:
-            segments.append(("-", "".join(a[i1:i2]).strip()))
+            segments.append(("-", " ".join(a[i1:i2])))
         if j2 > j1:
-            segments.append(("+", "".join(b[j1:j2]).strip()))
+            segments.append(("+", " ".join(b[j1:j2])))
     return _cut(segments)
 
 
 def _context(tokens: list[str], *, first: bool, last: bool) -> list[tuple[Op, str]]:
-    words = [t for t in tokens if not t.isspace()]
-    if len(words) <= 2 * CONTEXT_WORDS:
+    words = tokens
+    keep = CONTEXT_WORDS * ((not first) + (not last))  # before the text's first edit, after
+    if len(words) <= keep or (first and last):  # its last: only the side next to the edit
         return [("=", " ".join(words))] if words else []
     head: list[tuple[Op, str]] = [] if first else [("=", " ".join(words[:CONTEXT_WORDS]))]
     tail: list[tuple[Op, str]] = [] if last else [("=", " ".join(words[-CONTEXT_WORDS:]))]

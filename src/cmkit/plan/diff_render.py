@@ -59,11 +59,19 @@ def change_lines(change: PostChange) -> Iterator[tuple[str, Any]]:
 
 # --- text --------------------------------------------------------------------------------
 
+def _glue(parts: list[str]) -> str:
+    """Words with spaces, the ellipses of cut context stuck to the text they stand for."""
+    text = " ".join(parts)
+    if text.startswith("… "):
+        text = "…" + text[2:]
+    if text.endswith(" …"):
+        text = text[:-2] + "…"
+    return text
+
+
 def _text_diff(edit: TextEdit) -> str:
-    out = []
-    for op, text in edit.segments:
-        out.append({"-": f"[-{text}-]", "+": f"{{+{text}+}}"}.get(op, text))
-    return " ".join(out)
+    return _glue([{"-": f"[-{text}-]", "+": f"{{+{text}+}}"}.get(op, text)
+                  for op, text in edit.segments])
 
 
 def to_text(diff: PlanDiff) -> str:
@@ -112,8 +120,8 @@ def _md_diff(edit: TextEdit) -> str:
         elif op == "+":
             out.append(f"**{md(text)}**")
         else:
-            out.append(md(text))
-    return " ".join(out)
+            out.append(md(text) if op != "…" else text)
+    return _glue(out)
 
 
 def to_markdown(diff: PlanDiff) -> str:
