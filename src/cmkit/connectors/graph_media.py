@@ -300,6 +300,22 @@ class ContainerConnector(BaseConnector):
             )
         return PublishResult(media_id, self.permalink(api, media_id))
 
+    def ready(self, api: GraphApi, container: str, timeout: float) -> None:
+        """Wait for a carousel item: Meta builds a carousel from processed items only."""
+        try:
+            wait_for_container(
+                api,
+                container,
+                status_field=self.status_field,
+                error_field=self.error_field,
+                timeout=timeout,
+                needs=self.publish_permission,
+            )
+        except StillProcessing as exc:
+            raise ConnectorError(
+                exc.message, "cmkit tries again on its next run", retryable=True
+            ) from None
+
     def permalink(self, api: GraphApi, media_id: str) -> str | None:
         try:
             url = api.get(media_id, self.read_permission, fields="permalink").get("permalink")

@@ -36,6 +36,8 @@ from .base import (
 )
 from .graph import FACEBOOK_HOST, GraphApi, api_version, as_int, created_at, insight_values
 from .graph_media import (
+    IMAGE_TIMEOUT,
+    VIDEO_TIMEOUT,
     ContainerConnector,
     FetchRules,
     check_fetched_media,
@@ -173,8 +175,8 @@ class InstagramConnector(ContainerConnector):
         children = []
         for item in delivery.media:
             child = self._container(api, {**self._item(item, delivery), "is_carousel_item": True})
-            if is_video(item):  # a carousel can only be made of items Meta has processed
-                self.finish_item(api, child)
+            # a carousel can only be made of items Meta has fetched and processed
+            self.ready(api, child, VIDEO_TIMEOUT if is_video(item) else IMAGE_TIMEOUT)
             children.append(child)
         return self._container(
             api, {"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption}
@@ -194,19 +196,6 @@ class InstagramConnector(ContainerConnector):
     def _container(self, api: GraphApi, data: dict[str, Any]) -> str:
         body = api.post(f"{self.user}/media", data, needs=self.publish_permission)
         return str(body["id"])
-
-    def finish_item(self, api: GraphApi, container: str) -> None:
-        from .graph import wait_for_container
-        from .graph_media import VIDEO_TIMEOUT
-
-        wait_for_container(
-            api,
-            container,
-            status_field="status_code",
-            error_field="status",
-            timeout=VIDEO_TIMEOUT,
-            needs=self.publish_permission,
-        )
 
     # --- account, metrics, comments -----------------------------------------------------
 

@@ -40,6 +40,7 @@ from .graph import same_text as _same
 from .graph_media import (
     IMAGE_TIMEOUT,
     RESUME_TIMEOUT,
+    VIDEO_TIMEOUT,
     ContainerConnector,
     FetchRules,
     check_fetched_media,
@@ -177,10 +178,12 @@ class ThreadsConnector(ContainerConnector):
             return self._container(api, data)
         if len(delivery.media) == 1:
             return self._container(api, {**self._item(delivery.media[0], delivery), "text": text})
-        children = [
-            self._container(api, {**self._item(item, delivery), "is_carousel_item": True})
-            for item in delivery.media
-        ]
+        children = []
+        for item in delivery.media:
+            child = self._container(api, {**self._item(item, delivery), "is_carousel_item": True})
+            # a carousel can only be made of items Meta has fetched and processed
+            self.ready(api, child, VIDEO_TIMEOUT if is_video(item) else IMAGE_TIMEOUT)
+            children.append(child)
         return self._container(
             api, {"media_type": "CAROUSEL", "children": ",".join(children), "text": text}
         )
