@@ -6,8 +6,6 @@ each command imports the core it needs when it runs.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -16,9 +14,11 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .lazy import COMMANDS, LazyGroup
 
 app = typer.Typer(
     name="cmkit",
+    cls=LazyGroup,
     help="The community manager's toolkit: plan, check, publish and report from plain files.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: importing rich would double start-up time
@@ -51,19 +51,26 @@ def root(
     ctx.obj = {"workspace": workspace}
 
 
-# One module per command (or command group), each with `register(app)`, in --help order.
-COMMANDS = (
-    "init", "check", "count", "schema",
-    "calendar", "stock", "today", "diff",
-    "publish", "connectors", "accounts", "secrets", "auth",
-    "metrics", "report",
-    "watch", "inbox", "campaigns",
-)
-
-for _name in COMMANDS:
-    # a command module still being written is skipped rather than breaking every command
-    if importlib.util.find_spec(f"{__package__}.{_name}") is not None:
-        importlib.import_module(f"{__package__}.{_name}").register(app)
+COMMANDS.update({
+    "init": "Create clients/CLIENT/ with its files, ready to fill in.",
+    "check": "Validate every file; lint posts against charter and networks.",
+    "count": "Count TEXT the way NETWORK does and say whether it fits.",
+    "schema": "Write JSON Schemas of the workspace files, for editors.",
+    "calendar": "Show the plan: each day's posts, key dates and empty slots.",
+    "stock": "Content stock: counts, runway, what will soon be missing.",
+    "today": "The day's checklist across clients: due posts, alerts, routine.",
+    "diff": "What changed in the plan since a git revision, in plain words.",
+    "publish": "Publish what is due, exactly once, and record it in the ledger.",
+    "connectors": "List the connectors: built-in and plugin, with their limits.",
+    "accounts": "Check each configured account against its network.",
+    "secrets": "Store an account's token in the OS keyring.",
+    "auth": "Get an access token by signing in to a network (Mastodon).",
+    "metrics": "Pull metrics from the networks or import their CSV exports.",
+    "report": "Render a client's monthly (or weekly) report.",
+    "watch": "Fetch feeds and keyword searches; print the watch digest.",
+    "inbox": "Mentions, replies and comments to answer, oldest first.",
+    "campaigns": "Paid campaigns: spend, results, CPC/CPM/CPA/ROAS, pacing.",
+})
 
 
 def log_path() -> Path:
