@@ -37,16 +37,9 @@ from .base import (
     Progress,
     PublishResult,
 )
-from .graph import (
-    FACEBOOK_HOST,
-    GraphApi,
-    api_version,
-    as_int,
-    created_at,
-    insight_values,
-    same_text,
-)
+from .graph import FACEBOOK_HOST, GraphApi, api_version, same_text
 from .graph_media import first_part_only, is_video
+from .graph_reads import as_int, created_at, insight_values
 
 PUBLISH = "pages_manage_posts"
 READ = "pages_read_engagement"

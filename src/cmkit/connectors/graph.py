@@ -25,7 +25,6 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..redaction import redact
@@ -45,7 +44,7 @@ INSTAGRAM_LOGIN_HOST = "https://graph.instagram.com"
 THREADS_HOST = "https://graph.threads.net"
 
 _THROTTLE_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
-_TRANSIENT_CODES = frozenset({1, 2})
+_TRANSIENT_CODES = frozenset({1, 2, -1, -2})  # -1/-2: Instagram's server and download errors
 _TOKEN_SUBCODES = {
     458: "the app was removed from the account",
     459: "the account must log in to Facebook to fix a security checkpoint",
@@ -119,11 +118,11 @@ def usage_wait(response: httpx.Response) -> float | None:
         except ValueError:
             continue
         for entry in _usage_entries(data):
-            minutes = _number(entry.get("estimated_time_to_regain_access"))
+            minutes = number(entry.get("estimated_time_to_regain_access"))
             if minutes:
                 wait = max(wait, minutes * 60.0)
             elif any(
-                (_number(entry.get(k)) or 0) >= 100
+                (number(entry.get(k)) or 0) >= 100
                 for k in ("call_count", "total_time", "total_cputime")
             ):
                 wait = max(wait, 600.0)  # spent, with no estimate: the quota rolls hourly
@@ -142,7 +141,7 @@ def _usage_entries(data: object) -> Iterator[dict[str, Any]]:
             yield from _usage_entries(item)
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -303,6 +302,12 @@ class GraphApi:
                 "change the text, or check whether it is already online",
                 status=status,
             )
+        if code == 9004 or sub == 2207052:
+            return ConnectorError(
+                f"{who}Meta could not download the media: {said}",
+                "is media_base_url public, and is the file online there?",
+                status=status,
+            )
         if code == 100 and sub == 33:
             return ConnectorError(
                 f"{who}{self.label} does not exist or this token cannot see it",
@@ -393,51 +398,3 @@ def _container_hint(reason: str) -> str:
 def same_text(a: str | None, b: str | None) -> bool:
     """Meta trims and may re-space what it stores: compare words, not bytes."""
     return " ".join((a or "").split()) == " ".join((b or "").split())
-
-
-def insight_values(
-    api: GraphApi, path: str, metrics: tuple[str, ...], needs: str = "", **params: Any
-) -> dict[str, float]:
-    """Insights by metric name. Meta retires metrics often (impressions became views in
-    2025): when it refuses the list, each metric is asked alone and the refused dropped."""
-    try:
-        return _insights(api.get(path, needs, metric=",".join(metrics), **params))
-    except ConnectorError as exc:
-        if exc.status != 400 or len(metrics) == 1:
-            raise
-    values: dict[str, float] = {}
-    for metric in metrics:
-        try:
-            values.update(_insights(api.get(path, needs, metric=metric, **params)))
-        except ConnectorError as exc:
-            if exc.status != 400:
-                raise
-    return values
-
-
-def _insights(body: dict[str, Any]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for item in body.get("data") or []:
-        total = (item.get("total_value") or {}).get("value")
-        series = item.get("values") or []
-        value = total if total is not None else (series[-1].get("value") if series else None)
-        if isinstance(value, dict):  # a breakdown (reactions by type…): its sum
-            value = sum(v for v in value.values() if isinstance(v, int | float))
-        number = _number(value)
-        if number is not None and item.get("name"):
-            values[str(item["name"])] = number
-    return values
-
-
-def created_at(item: dict[str, Any]) -> datetime:
-    """`created_time` / `timestamp` of a Graph object ("2026-11-24T08:30:04+0000")."""
-    raw = str(item.get("created_time") or item.get("timestamp") or "")
-    try:
-        return datetime.strptime(raw, "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC)
-    except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
-
-
-def as_int(value: object) -> int | None:
-    number = _number(value)
-    return int(number) if number is not None else None

@@ -28,7 +28,8 @@ from .base import (
     Progress,
     PublishResult,
 )
-from .graph import GraphApi, StillProcessing, created_at, same_text, wait_for_container
+from .graph import GraphApi, StillProcessing, same_text, wait_for_container
+from .graph_reads import created_at
 
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v"})
 # seconds to wait for Meta to fetch and process media: images are quick, videos are not

@@ -34,7 +34,7 @@ from .base import (
     PostMetrics,
     PublishResult,
 )
-from .graph import FACEBOOK_HOST, GraphApi, api_version, as_int, created_at, insight_values
+from .graph import FACEBOOK_HOST, GraphApi, api_version
 from .graph_media import (
     IMAGE_TIMEOUT,
     VIDEO_TIMEOUT,
@@ -45,6 +45,7 @@ from .graph_media import (
     is_video,
     public_url,
 )
+from .graph_reads import as_int, created_at, insight_values
 
 MAX_MENTIONS = 20  # ig-user/media: "Maximum 2200 characters, 30 hashtags, and 20 @ tags"
 RULES = FetchRules(

@@ -35,7 +35,7 @@ from .base import (
     Progress,
     PublishResult,
 )
-from .graph import THREADS_HOST, THREADS_VERSION, GraphApi, as_int, created_at, insight_values
+from .graph import THREADS_HOST, THREADS_VERSION, GraphApi
 from .graph import same_text as _same
 from .graph_media import (
     IMAGE_TIMEOUT,
@@ -47,6 +47,7 @@ from .graph_media import (
     is_video,
     public_url,
 )
+from .graph_reads import as_int, created_at, insight_values
 
 MAX_LINKS = 5
 RULES = FetchRules(
