@@ -236,7 +236,7 @@ def _post_rows(
                 network=network,
                 remote_id=match.remote_id if match else remote_id,
                 post=match.post if match else None,
-                **{name: values.get(name) for name in counters},  # type: ignore[arg-type]
+                **{name: values.get(name) for name in counters},
                 published=None if match else at,
                 url=None if match else url,
                 source=f"import:{table.kind.name}",

@@ -13,7 +13,7 @@ from ..workspace import ClientSpace
 from . import breakdowns as bd
 from .adherence import adherence
 from .facts import SETTLE, Delivery, _Followers, deliveries, medians, summarize
-from .model import InboxSection, Missing, NetworkSummary, Report
+from .model import InboxSection, Missing, NetworkSummary, ObjectiveResult, Report
 from .objectives import evaluate
 from .paid import campaigns
 from .period import Period
@@ -184,16 +184,15 @@ def _networks(
     return out
 
 
-def _missing(networks: list[NetworkSummary], objectives: list[object]) -> list[Missing]:
+def _missing(networks: list[NetworkSummary], objectives: list[ObjectiveResult]) -> list[Missing]:
     seen: list[Missing] = []
     for n in networks:
         for m in n.missing:
             if m not in seen:
                 seen.append(m)
     for o in objectives:
-        m = getattr(o, "missing", None)
-        if isinstance(m, Missing) and m not in seen:
-            seen.append(m)
+        if o.missing is not None and o.missing not in seen:
+            seen.append(o.missing)
     return seen
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ..metrics.published import Published
 from ..metrics.store import AccountSnapshot, PostSnapshot, Store
 from ..networks import Network
 from ..workspace import ClientSpace, Post
@@ -84,7 +85,7 @@ class Delivery:
 
 
 def deliveries(
-    space: ClientSpace, metrics: Store, done: dict[tuple[str, Network], object], cutoff: date
+    space: ClientSpace, metrics: Store, done: Mapping[tuple[str, Network], Published], cutoff: date
 ) -> list[Delivery]:
     """Every published (post, network), with the latest snapshot on or before `cutoff`."""
     latest: dict[tuple[str, Network, str], PostSnapshot] = {}
@@ -104,7 +105,7 @@ def deliveries(
                 post_id,
                 network,
                 at,
-                getattr(entry, "url", None),
+                entry.url,
                 snap,
                 followers(network, at.date()),
             )

@@ -230,7 +230,8 @@ class Report:
         return total_summary(self.networks)
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        data: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return data
 
 
 def _plain(value: Any) -> Any:

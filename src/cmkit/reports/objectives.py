@@ -95,7 +95,9 @@ def evaluate(
     result.expected = objective.baseline + gap * elapsed
     result.progress = (actual - objective.baseline) / gap if gap else 1.0
     months_left = max((objective.deadline - at).days, 0) / 30.44
-    if months_left > 0:
+    # a pace to keep only means something for what accumulates: followers, totals
+    accumulates = metric == "followers" or (metric not in LEVELS and not objective.baseline)
+    if months_left > 0 and accumulates:
         result.needed_per_month = (objective.target - actual) / months_left
     if result.progress >= 1:
         result.verdict = "reached"
@@ -196,7 +198,7 @@ def _post_value(delivery: Delivery, metric: str) -> int | None:
         return delivery.engagements
     if metric == "video_views":
         return s.views
-    return getattr(s, metric, None)  # type: ignore[no-any-return]
+    return getattr(s, metric, None)
 
 
 def _paid(
