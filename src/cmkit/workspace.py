@@ -50,6 +50,7 @@ class Post:
     at: datetime | None  # aware, in the client's timezone; None for an undated idea
     body_line: int  # line of the file where the body starts
     doc: Parsed = field(repr=False)
+    raw: str = field(default="", repr=False)  # the whole file, for the secrets scan
 
     def line_of(self, *loc: int | str, key: bool = False) -> tuple[int, int]:
         return self.doc.at(tuple(loc), key=key)
@@ -278,7 +279,7 @@ def post_from_text(
     at = _localize(meta.at, space.tz, rel, parsed, problems)
     if meta.lang is None:
         meta.lang = space.locale
-    return Post(post_id, meta, body, path, rel, space.slug, at, body_line, parsed)
+    return Post(post_id, meta, body, path, rel, space.slug, at, body_line, parsed, text)
 
 
 def _localize(

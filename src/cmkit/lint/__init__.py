@@ -25,7 +25,7 @@ def check_workspace(
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
     from ..workspace import CLIENTS_DIR, CONFIG_FILE, unknown_client
-    from .secrets import env_tracked
+    from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR
     slugs = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) \
@@ -37,6 +37,7 @@ def check_workspace(
     slugs = wanted or slugs
     problems, config_fp = _workspace_level(root, CONFIG_FILE)
     problems += env_tracked(root)
+    workspace_files(root, root)  # list tracked files once, before workers fork
 
     results: dict[str, ClientResult] = {}
     todo: list[tuple[str, str, int]] = []
@@ -124,7 +125,8 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     problems += check_content(space)
     problems += check_plan(space, ws.rel)
     published = check_published(space, problems)
-    problems += scan_files(root, workspace_files(root, space.root))
+    known = {p.rel: p.raw for p in space.posts}
+    problems += scan_files(root, workspace_files(root, space.root), known)
     posts = [
         PostSummary(p.rel, *p.line_of("at"), p.id, p.at.isoformat() if p.at else None,
                     str(p.meta.status), tuple(str(n) for n in p.meta.networks),

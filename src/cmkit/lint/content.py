@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..diagnostics import Problem, Severity
 from ..models import Charter, Status
@@ -17,7 +16,7 @@ VIDEO = {"mp4", "mov", "m4v", "webm"}
 
 
 def check_content(space: ClientSpace) -> Iterator[Problem]:
-    stats: dict[Path, os.stat_result | None] = {}
+    stats: dict[str, os.stat_result | None] = {}
     for post in space.posts:
         if post.meta.status is Status.CANCELLED:
             continue
@@ -99,9 +98,9 @@ def _media_base(post: Post, network: Network) -> tuple[str | int, ...]:
 
 
 def _media_files(space: ClientSpace, post: Post,
-                 stats: dict[Path, os.stat_result | None]) -> Iterator[Problem]:
+                 stats: dict[str, os.stat_result | None]) -> Iterator[Problem]:
     """Each media file once per post: inside the client folder, present, described."""
-    root = space.root.resolve()
+    root = os.path.normpath(space.root.absolute())
     seen: set[tuple[str | int, ...]] = set()
     for network in post.meta.networks or [None]:
         base = _media_base(post, network) if network else ("media",)
@@ -111,8 +110,8 @@ def _media_files(space: ClientSpace, post: Post,
         media = post.media_for(network) if network else post.meta.media
         for index, item in enumerate(media):
             loc = (*base, index, "path")
-            target = (space.root / item.path).resolve()
-            if not target.is_relative_to(root):
+            target = _target(root, item.path)
+            if not target.startswith(root + os.sep):
                 yield at("media/outside-client", post, loc,
                          f"'{item.path}' points outside the client folder",
                          "keep media inside the client's media/ folder")
@@ -120,21 +119,31 @@ def _media_files(space: ClientSpace, post: Post,
                 continue
             if target not in stats:
                 try:
-                    stats[target] = target.stat()
+                    stats[target] = os.stat(target)
                 except OSError:
                     stats[target] = None
             if stats[target] is None:
                 yield at("media/missing", post, loc, f"media file '{item.path}' does not exist",
                          "check the path (relative to the client folder, e.g. media/photo.jpg)",
                          soften(post, "media/missing"))
-            elif target.suffix.lower().lstrip(".") not in VIDEO and not item.alt:
+            elif _ext(target) not in VIDEO and not item.alt:
                 yield at("media/alt-missing", post, (*base, index),
                          f"image '{item.path}' has no alt text",
                          "add `alt: \"what the image shows\"` so blind users know too")
 
 
+def _target(root: str, path: str) -> str:
+    # normpath, not resolve(): a `stat` per media file is the cost we accept, not a
+    # realpath walk; a symlink pointing out of the folder is the user's own choice
+    return os.path.normpath(os.path.join(root, path))
+
+
+def _ext(path: str) -> str:
+    return os.path.splitext(path)[1].lower().lstrip(".")
+
+
 def _media_network(space: ClientSpace, post: Post, network: Network,
-                   stats: dict[Path, os.stat_result | None]) -> Iterator[Problem]:
+                   stats: dict[str, os.stat_result | None]) -> Iterator[Problem]:
     """What one network accepts: how many files, which formats, how large, from where."""
     media = post.media_for(network)
     if not media:
@@ -152,13 +161,13 @@ def _media_network(space: ClientSpace, post: Post, network: Network,
                      f"{network} fetches media from a public URL, and none is configured",
                      "set media_base_url in client.yaml (where media/ is served, e.g. your site)",
                      soften(post, "media/no-public-url"))
+    root = os.path.normpath(space.root.absolute())
     for index, item in enumerate(media):
-        target = (space.root / item.path).resolve()
-        stat = stats.get(target)
+        stat = stats.get(_target(root, item.path))
         if stat is None:
             continue  # missing or outside: reported once by _media_files
         loc = (*base, index, "path")
-        ext = target.suffix.lower().lstrip(".")
+        ext = _ext(item.path)
         if ext not in rules.formats:
             yield at("media/format", post, loc, f"{network} does not accept .{ext} files",
                      f"use one of: {', '.join(sorted(rules.formats))}",

@@ -7,6 +7,7 @@ a leak. Patterns are the documented shapes of the networks' tokens plus generic
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -78,24 +79,37 @@ def tracked_files(root: Path) -> list[Path] | None:
     return [base / name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
 
 
+_TRACKED: dict[Path, list[Path] | None] = {}
+
+
 def workspace_files(root: Path, folder: Path) -> list[Path]:
     """Text files under folder that would be committed (git's view when available)."""
-    files = tracked_files(folder)
+    if root not in _TRACKED:  # one `git ls-files` per workspace, shared by forked workers
+        _TRACKED[root] = tracked_files(root)
+    files = _TRACKED[root]
     if files is None:
         files = [p for p in folder.rglob("*")
                  if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))]
-    return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
+    else:
+        prefix = str(folder) + os.sep
+        files = [p for p in files if str(p).startswith(prefix)]
+    return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
 
 
-def scan_files(root: Path, files: list[Path]) -> Iterator[Problem]:
+def scan_files(root: Path, files: list[Path], known: dict[str, str]) -> Iterator[Problem]:
+    """Scan each file; `known` holds texts already read (rel path → text)."""
     for path in files:
+        rel = relpath(path, root)
+        if rel in known:
+            yield from scan_text(known[rel], rel)
+            continue
         try:
             if path.stat().st_size > 5_000_000:
                 continue
             text = path.read_text("utf-8", errors="replace")
         except OSError:
             continue
-        yield from scan_text(text, relpath(path, root))
+        yield from scan_text(text, rel)
 
 
 def env_tracked(root: Path) -> Iterator[Problem]:

@@ -4,6 +4,7 @@ would be refused. Figures come from cmkit.networks.LIMITS (each with its source)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..networks import LIMITS, Limits, Network
 from . import bluesky, mastodon, twitter
@@ -129,12 +130,23 @@ _MEASURES = {
 
 def extract_hashtags(text: str) -> list[str]:
     """Hashtags without '#', in order, by twitter-text's rules (accents, CJK, no #123)."""
-    return [e.value for e in twitter.extract_hashtags_with_indices(text)]
+    return list(_hashtags(text))
 
 
 def extract_urls(text: str) -> list[str]:
     """URLs by twitter-text's rules, bare domains (`example.com/x`) included."""
-    return [e.value for e in twitter.extract_urls_with_indices(text)]
+    return list(_urls(text))
+
+
+# `check` asks for the same text's entities once per network and once per charter rule
+@lru_cache(maxsize=2048)
+def _hashtags(text: str) -> tuple[str, ...]:
+    return tuple(e.value for e in twitter.extract_hashtags_with_indices(text))
+
+
+@lru_cache(maxsize=2048)
+def _urls(text: str) -> tuple[str, ...]:
+    return tuple(e.value for e in twitter.extract_urls_with_indices(text))
 
 
 def extract_mentions(text: str) -> list[str]:

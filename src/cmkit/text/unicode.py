@@ -55,7 +55,7 @@ def grapheme_count(text: str) -> int:
     if text.isascii():
         # no combining marks or joiners in ASCII, but CR LF is one cluster
         return len(text) - text.count("\r\n")
-    return sum(1 for _ in _graphemes().finditer(text))
+    return len(_graphemes().findall(text))
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
