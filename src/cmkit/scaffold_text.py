@@ -80,7 +80,7 @@ locale: {locale}
 
 publish:
   {c("grace_minutes: 120", "a post found later than this is reported, not sent late", 26)}
-  {c("concurrency: 4", "posts sent at once per network", 26)}
+  {c("concurrency: 10", "posts sent at once per network", 26)}
 
 # What `cmkit today` lists besides due posts. Weekdays: mon tue wed thu fri sat sun.
 routine:

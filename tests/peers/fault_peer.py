@@ -144,6 +144,8 @@ class FaultPeer:
 class _Handler(BaseHTTPRequestHandler):
     owner: FaultPeer
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without this, Nagle + delayed ACK add ~40 ms
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return

@@ -51,7 +51,7 @@ class PublishSettings(StrictModel):
         default=120, ge=0,
         description="a due post later than this is reported, not published late",
     )
-    concurrency: int = Field(default=4, ge=1, le=32, description="parallel sends per network")
+    concurrency: int = Field(default=10, ge=1, le=32, description="parallel sends per network")
 
 
 class WorkspaceConfig(StrictModel):
