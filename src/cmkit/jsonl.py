@@ -22,6 +22,7 @@ class Lines:
 
     records: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # one line each, with the line number
+    torn: bool = False  # the last line was cut short: the last write did not finish
 
 
 def encode(record: dict[str, Any]) -> str:
@@ -46,6 +47,7 @@ def read(path: Path) -> Lines:
         if isinstance(obj, dict):
             out.records.append(obj)
         elif number == len(chunks):  # no final newline: a write cut short by a crash
+            out.torn = True
             out.problems.append(
                 f"{path.name}: line {number} is incomplete (a run was "
                 "interrupted while writing it); skipped"

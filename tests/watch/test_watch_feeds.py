@@ -98,7 +98,7 @@ def test_a_changed_feed_gives_only_its_new_item(
         "<item>",
         "<item><title>Atelier galettes pour les enfants</title>"
         "<link>https://fournil-des-pentes.fr/blog/atelier/?utm_source=rss</link>"
-        "<guid isPermaLink=\"false\">https://fournil-des-pentes.fr/blog/?p=420</guid>"
+        '<guid isPermaLink="false">https://fournil-des-pentes.fr/blog/?p=420</guid>'
         "<pubDate>Wed, 25 Nov 2026 07:00:00 +0000</pubDate></item><item>",
         1,
     )
@@ -122,9 +122,7 @@ def test_each_bad_feed_is_one_line_and_the_others_still_run(
         ("En panne", "/status/503"),
         ("Interdit", "/status/403"),
     ]
-    ws = make_ws(
-        [*_feeds(feeds, [*GOOD, *bad]), ("Fermé", "http://127.0.0.1:9/feed.xml")]
-    )
+    ws = make_ws([*_feeds(feeds, [*GOOD, *bad]), ("Fermé", "http://127.0.0.1:9/feed.xml")])
     started = time.monotonic()
     r = cmkit("-w", ws, "watch")
     elapsed = time.monotonic() - started

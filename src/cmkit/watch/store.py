@@ -171,6 +171,7 @@ class WatchData:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     counts: list[CountLine] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    torn: bool = False  # watch.jsonl ends with a line cut short by a crash
 
     def known_keys(self) -> set[str]:
         return {key for item in self.items for key in item.keys}
@@ -180,6 +181,7 @@ def read(data_dir: Path) -> WatchData:
     out = WatchData()
     items = jsonl.read(data_dir / ITEMS_FILE)
     out.problems += items.problems
+    out.torn = items.torn
     out.items = [i for i in (Item.from_dict(r) for r in items.records) if i is not None]
     feeds = jsonl.read(data_dir / FEEDS_FILE)
     out.problems += feeds.problems
