@@ -124,7 +124,7 @@ def test_concurrent_runs_store_each_item_once(
         try:
             workspace = load(ws)
             watch_run.run(ws, list(workspace.clients.values()), now, _no_connectors)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=one_run) for _ in range(4)]
