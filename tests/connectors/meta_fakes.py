@@ -171,6 +171,7 @@ class FakeMeta:
         self.faults: list[Fault] = []
         self.requests: list[httpx.Request] = []
         self.processing_polls = 1
+        self.retired: set[str] = set()  # insights metrics Meta no longer serves
         self._next = 17_900_000_000_000_000
 
     # --- set-up ---------------------------------------------------------------------------
@@ -400,7 +401,7 @@ class FakeMeta:
             )
         if node in self.names and edge == "insights":
             self._needs(token, "read_insights")
-            return _insights(
+            return self._insights(
                 params,
                 {
                     "page_media_view": 840,
@@ -417,7 +418,7 @@ class FakeMeta:
             return _json(self._fb_post_json(item, _fields(params) | {"id"}))
         if edge == "insights":
             self._needs(token, "read_insights")
-            return _insights(
+            return self._insights(
                 params,
                 {"post_media_view": 320, "post_total_media_view_unique": 250, "post_clicks": 14},
             )
@@ -606,7 +607,7 @@ class FakeMeta:
                 )
             if edge == "insights":
                 self._needs(token, "instagram_manage_insights")
-                return _insights(
+                return self._insights(
                     params,
                     {
                         "reach": 700,
@@ -635,7 +636,7 @@ class FakeMeta:
             )
         if edge == "insights":
             self._needs(token, "instagram_manage_insights")
-            return _insights(
+            return self._insights(
                 params,
                 {
                     "views": 1500,
@@ -829,9 +830,10 @@ class FakeMeta:
                 "The media is not ready for publishing, please wait for a moment",
             )
         container.status = "PUBLISHED"
-        self.quota_used[user] = self.quota_used.get(user, 0) + 1
         params = container.params
         kind = "reply" if params.get("reply_to_id") else "post"
+        if kind == "post":  # replies have their own quota (1,000 a day)
+            self.quota_used[user] = self.quota_used.get(user, 0) + 1
         username = self.names.get(user, "user")
         code = quote(f"C{len(self.items):04d}x")
         link = (
@@ -855,6 +857,11 @@ class FakeMeta:
         )
         self.items[item.id] = item
         return _json({"id": item.id})
+
+    def _insights(
+        self, params: dict[str, str], known: dict[str, int], total: bool = False
+    ) -> httpx.Response:
+        return _insights(params, known, total, self.retired)
 
     def _replies(self, media_id: str) -> list[Item]:
         return sorted(
@@ -919,7 +926,7 @@ class FakeMeta:
             if edge == "threads_insights":
                 # developers.facebook.com/docs/threads/insights (user insights)
                 self._needs(token, "threads_manage_insights")
-                return _insights(
+                return self._insights(
                     params,
                     {
                         "views": 2300,
@@ -941,7 +948,7 @@ class FakeMeta:
             return _json({"id": item.id, "permalink": item.permalink, "text": item.text})
         if edge == "insights":
             self._needs(token, "threads_manage_insights")
-            return _insights(
+            return self._insights(
                 params,
                 {"views": 900, "likes": 40, "replies": 3, "reposts": 2, "quotes": 1, "shares": 4},
             )
@@ -1041,12 +1048,17 @@ def _page_of(
     return _json(body)
 
 
-def _insights(params: dict[str, str], known: dict[str, int], total: bool = False) -> httpx.Response:
+def _insights(
+    params: dict[str, str],
+    known: dict[str, int],
+    total: bool = False,
+    retired: set[str] = frozenset(),
+) -> httpx.Response:
     # developers.facebook.com/docs/graph-api/reference/insights: an unknown metric is
     # "(#100) The value must be a valid insights metric"
     data = []
     for name in params.get("metric", "").split(","):
-        if name not in known:
+        if name not in known or name in retired:
             raise Refused(400, 100, "(#100) The value must be a valid insights metric")
         entry: dict[str, Any] = {
             "name": name,
@@ -1094,3 +1106,108 @@ def _body(request: httpx.Request) -> tuple[dict[str, str], dict[str, bytes]]:
             k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(raw).items()
         }, {}
     return {}, {}
+
+
+# --- a workspace whose Meta accounts live in the fake ------------------------------------
+
+PAGE_ID, IG_ID, THREADS_ID = "104000000000001", "17841400000000001", "25000000000000001"
+TOKENS = {
+    "MARTIN_FB_TOKEN": "EAAfbPageToken0123456789",
+    "MARTIN_IG_TOKEN": "EAAigUserToken0123456789",
+    "MARTIN_THREADS_TOKEN": "THthreadsToken0123456789",
+}
+MEDIA_BASE = "https://boulangerie-martin.fr/reseaux/media/"
+
+
+@dataclass
+class MetaWorkspace:
+    """One client (Boulangerie Martin) with a Facebook Page, Instagram and Threads account,
+    each in the fake, and the client's media/ folder served at MEDIA_BASE."""
+
+    root: Path
+    fake: FakeMeta
+
+    @classmethod
+    def create(
+        cls, tmp: Path, fake: FakeMeta, media_base: str | None = MEDIA_BASE
+    ) -> MetaWorkspace:
+        root = tmp / "agency"
+        client = root / "clients" / "martin"
+        (client / "posts").mkdir(parents=True)
+        (client / "media").mkdir()
+        (root / "cmkit.yaml").write_text("timezone: Europe/Paris\nlocale: fr-FR\n")
+        base = f"media_base_url: {media_base}\n" if media_base else ""
+        (client / "client.yaml").write_text(
+            "name: Boulangerie Martin\nlocales: [fr-FR]\naccounts:\n"
+            f"  facebook:\n    handle: BoulangerieMartin\n    id: '{PAGE_ID}'\n"
+            "    token_env: MARTIN_FB_TOKEN\n"
+            f"  instagram:\n    handle: '@boulangerie.martin'\n    id: '{IG_ID}'\n"
+            "    token_env: MARTIN_IG_TOKEN\n"
+            f"  threads:\n    handle: '@boulangerie.martin'\n    id: '{THREADS_ID}'\n"
+            "    token_env: MARTIN_THREADS_TOKEN\n" + base,
+            encoding="utf-8",
+        )
+        fake.page(PAGE_ID, "Boulangerie Martin", TOKENS["MARTIN_FB_TOKEN"])
+        fake.instagram(IG_ID, "boulangerie.martin", TOKENS["MARTIN_IG_TOKEN"])
+        fake.threads(THREADS_ID, "boulangerie.martin", TOKENS["MARTIN_THREADS_TOKEN"])
+        fake.serve(MEDIA_BASE, client / "media")
+        return cls(root, fake)
+
+    @property
+    def client(self) -> Path:
+        return self.root / "clients" / "martin"
+
+    def image(self, name: str, size: tuple[int, int] = (1080, 1350), fmt: str = "JPEG") -> str:
+        path = self.client / "media" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size, (200, 120, 40)).save(path, fmt)
+        return f"media/{name}"
+
+    def video(self, name: str) -> str:
+        path = self.client / "media" / name
+        path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(2048))
+        return f"media/{name}"
+
+    def post(
+        self,
+        post_id: str,
+        networks: list[str],
+        text: str,
+        *,
+        at: str = "2026-11-25 09:00",
+        media: list[str] = (),
+        link: str | None = None,
+        thread: list[str] = (),
+    ) -> None:
+        front = [f"at: {at}", f"networks: [{', '.join(networks)}]", "status: approved"]
+        if media:
+            front.append("media:")
+            front += [f"  - path: {m}\n    alt: Photo {n}" for n, m in enumerate(media, 1)]
+        if link:
+            front.append(f"link: {link}")
+        if thread:
+            front.append("thread:")
+            front += [f"  - {json.dumps(part, ensure_ascii=False)}" for part in thread]
+        (self.client / "posts" / f"{post_id}.md").write_text(
+            "---\n" + "\n".join(front) + "\n---\n" + text + "\n", encoding="utf-8"
+        )
+
+    def ledger(self) -> list[dict[str, Any]]:
+        path = self.client / "data" / "ledger.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def events(self, event: str) -> list[dict[str, Any]]:
+        return [e for e in self.ledger() if e["event"] == event]
+
+    def publish(self, now: str = "2026-11-25T09:05:00+01:00") -> Any:
+        """One `cmkit publish --due` run through the engine, against the fake."""
+        from cmkit import publish, workspace
+        from cmkit.connectors import http
+
+        with http.override(transport=httpx.MockTransport(self.fake.handler)), http.instant_sleep():
+            ws = workspace.load(self.root)
+            return publish.run(
+                ws, [], publish.Options(now=datetime.fromisoformat(now), lock_wait=0)
+            )
