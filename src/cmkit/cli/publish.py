@@ -30,7 +30,9 @@ def publish(
     ctx: typer.Context,
     clients: Annotated[
         list[str] | None,
-        typer.Argument(help="Clients to publish for (default: all).", show_default=False),
+        typer.Argument(
+            help="Clients to publish for (default: all).", show_default=False, metavar="CLIENT..."
+        ),
     ] = None,
     due: Annotated[
         bool,
@@ -44,11 +46,18 @@ def publish(
             "--post",
             help="Publish this post now, whatever its time (repeatable).",
             show_default=False,
+            metavar="ID",
         ),
     ] = None,
     network: Annotated[
         list[str] | None,
-        typer.Option("--network", "-n", help="Only this network (repeatable).", show_default=False),
+        typer.Option(
+            "--network",
+            "-n",
+            help="Only this network (repeatable).",
+            show_default=False,
+            metavar="NETWORK",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be sent; write and send nothing.")
@@ -60,6 +69,7 @@ def publish(
             help="Decide what is due as if it were "
             "TIME (ISO 8601; without an offset, the workspace's time zone).",
             show_default=False,
+            metavar="TIME",
         ),
     ] = None,
     outbox: Annotated[
@@ -78,14 +88,18 @@ def publish(
             "--concurrency",
             min=1,
             max=32,
-            help="Sends at once per network (default: cmkit.yaml, 4).",
+            help="Sends at once per network (default: cmkit.yaml, else 10).",
             show_default=False,
+            metavar="N",
         ),
     ] = None,
     wait: Annotated[
         float,
         typer.Option(
-            "--wait", min=0, help="Seconds to wait for another run to finish before giving up."
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Seconds to wait for another run to finish before giving up.",
         ),
     ] = 10.0,
     mark_done: Annotated[
@@ -96,7 +110,10 @@ def publish(
         ),
     ] = False,
     url: Annotated[
-        str | None, typer.Option("--url", help="With --mark-done: its address.", show_default=False)
+        str | None,
+        typer.Option(
+            "--url", help="With --mark-done: its address.", show_default=False, metavar="URL"
+        ),
     ] = None,
     resend: Annotated[
         bool,
@@ -152,7 +169,7 @@ def publish(
 
         print_json(report.to_json())
     else:
-        _print(report)
+        _print(report, ws.config.timezone)
     raise typer.Exit(0 if report.busy else report.exit_code)
 
 
@@ -230,7 +247,7 @@ def _log_to_file() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _print(report: Report) -> None:
+def _print(report: Report, timezone: str) -> None:
     from rich import box
     from rich.table import Table
 
@@ -244,7 +261,10 @@ def _print(report: Report) -> None:
     if report.dry_run:
         _print_deliveries(report)
     if not report.results:
-        note(f"nothing due at {report.now:%Y-%m-%d %H:%M %Z}")
+        from zoneinfo import ZoneInfo
+
+        local = report.now.astimezone(ZoneInfo(timezone))
+        note(f"nothing due at {local:%Y-%m-%d %H:%M} ({timezone})")
         return
     by_client: dict[str, list[Result]] = {}
     for result in report.results:
