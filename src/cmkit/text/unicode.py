@@ -86,10 +86,6 @@ def utf8_offsets(text: str) -> Callable[[int], int]:
     """A function mapping a code point index of `text` to its UTF-8 byte offset."""
     if text.isascii():
         return int
-    table = [0]
-    offset = 0
-    for ch in text:
-        cp = ord(ch)
-        offset += 1 if cp < 0x80 else 2 if cp < 0x800 else 3 if cp < 0x10000 else 4
-        table.append(offset)
-    return table.__getitem__
+    # a text has a handful of entities: encoding a prefix per lookup (in C) beats
+    # building a table of every code point in Python
+    return lambda index: len(text[:index].encode("utf-8", "surrogatepass"))
