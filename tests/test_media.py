@@ -145,3 +145,11 @@ def test_problems_say_what_is_wrong(tmp_path: Path) -> None:
     found = media.problems(info, media.FitRule(max_bytes=1000, aspect_range=(0.8, 1.91)))
     assert any("over 1,000" in p for p in found)
     assert any("aspect 4.00" in p for p in found)
+
+
+def test_max_pixels_scales_the_area_down(tmp_path: Path) -> None:
+    path = noisy_jpeg(tmp_path / "wide.jpg", (3000, 1000))
+    info = media.fit(path, media.FitRule(max_pixels=750_000))
+    assert info.width * info.height <= 750_000
+    assert info.width / info.height == pytest.approx(3.0, rel=0.01)
+    assert media.fit(path, media.FitRule(max_pixels=3_000_000)).path == path

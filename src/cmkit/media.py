@@ -57,6 +57,7 @@ class FitRule:
     max_bytes: int | None = None
     aspect_range: tuple[float, float] | None = None  # width / height, inclusive
     max_side: int | None = None  # longest side in pixels
+    max_pixels: int | None = None  # width × height (Mastodon's image_matrix_limit)
     formats: frozenset[str] | None = None  # accepted formats ("jpeg", "png"…)
     aspect_mode: Literal["crop", "pad"] = "crop"
 
@@ -69,6 +70,8 @@ class FitRule:
             parts.append(f"a{self.aspect_range[0]:g}-{self.aspect_range[1]:g}{self.aspect_mode}")
         if self.max_side:
             parts.append(f"s{self.max_side}")
+        if self.max_pixels:
+            parts.append(f"p{self.max_pixels}")
         if self.formats:
             parts.append("f" + "+".join(sorted(self.formats)))
         return "_".join(parts) or "as-is"
@@ -123,6 +126,8 @@ def problems(info: ImageInfo, rule: FitRule) -> list[str]:
         found.append(f"aspect {info.aspect:.2f} outside {lo:g}–{hi:g}")
     if rule.max_side and max(info.width, info.height) > rule.max_side:
         found.append(f"{info.width}×{info.height} px, over {rule.max_side} px")
+    if rule.max_pixels and info.width * info.height > rule.max_pixels:
+        found.append(f"{info.width}×{info.height} px, over {rule.max_pixels:,} pixels")
     return found
 
 
@@ -190,6 +195,10 @@ def _make_variant(info: ImageInfo, rule: FitRule, folder: Path, stem: str) -> Im
         image = _reshape(image, rule.aspect_range, rule.aspect_mode)
     if rule.max_side and max(image.size) > rule.max_side:
         image.thumbnail((rule.max_side, rule.max_side), Image.Resampling.LANCZOS)
+    if rule.max_pixels and image.width * image.height > rule.max_pixels:
+        scale = (rule.max_pixels / (image.width * image.height)) ** 0.5
+        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     data = _encode_within(image, target, rule.max_bytes, icc)
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{stem}.{_EXT[target]}"

@@ -116,10 +116,10 @@ class MastodonConnector(BaseConnector):
         from .http import pause
 
         if item.mime.startswith("image/") and not item.mime.endswith("gif"):
-            side = int(limits.image_matrix_limit**0.5) if limits.image_matrix_limit else None
-            item = media.fit_media(
-                item, media.FitRule(max_bytes=limits.image_size_limit, max_side=side)
+            rule = media.FitRule(
+                max_bytes=limits.image_size_limit, max_pixels=limits.image_matrix_limit
             )
+            item = media.fit_media(item, rule)
         data: dict[str, str] = {"description": item.alt} if item.alt else {}
         files = {"file": (item.path.name, item.path.read_bytes(), item.mime)}
         try:
