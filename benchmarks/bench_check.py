@@ -31,8 +31,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         generate(ws, args.clients, args.posts)
-        env = {"XDG_CACHE_HOME": str(Path(tmp) / "cache"),
-               "CMKIT_NOW": "2026-11-25T09:00:00+01:00"}
+        env = {"XDG_CACHE_HOME": str(Path(tmp) / "cache"), "CMKIT_NOW": "2026-11-25T09:00:00+01:00"}
         cmkit = [BIN / "cmkit", "-w", ws, "check"]
         baseline = best([sys.executable, HERE / "baseline_check.py", ws], args.repeat)
         cold = best([*cmkit, "--no-cache"], args.repeat, env=env, ok=(0, 1))

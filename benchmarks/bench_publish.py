@@ -20,13 +20,12 @@ from pathlib import Path
 from timing import ROOT, run_time
 
 sys.path.insert(0, str(ROOT / "tests"))
-from publish_support import TOKEN, FaultPeer, PublishWs  # noqa: E402
+from publish_support import TOKEN, FaultPeer, PublishWs
 
 NOW = "2026-11-25T10:00:00Z"
 
 
-def publish_once(template: PublishWs, tmp: Path, name: str, peer: FaultPeer,
-                 *extra: str) -> float:
+def publish_once(template: PublishWs, tmp: Path, name: str, peer: FaultPeer, *extra: str) -> float:
     root = tmp / name
     shutil.copytree(template.root, root)
     ws = PublishWs(root, template.plugins, template.network)
@@ -54,18 +53,24 @@ def main() -> int:
         template = PublishWs.create(tmp / "template", peer.url)
         for n in range(args.posts):
             minute = n % 60
-            template.add_post(f"post-{n:03d}", f"2026-11-25 09:{minute:02d}",
-                              f"Post numéro {n} #acme")
-        parallel = min(publish_once(template, tmp, f"default-{i}", peer)
-                       for i in range(args.repeat))
+            template.add_post(
+                f"post-{n:03d}", f"2026-11-25 09:{minute:02d}", f"Post numéro {n} #acme"
+            )
+        parallel = min(
+            publish_once(template, tmp, f"default-{i}", peer) for i in range(args.repeat)
+        )
         serial = publish_once(template, tmp, "serial", peer, "--concurrency", "1")
     ratio = parallel / serial
     ok = ratio <= 0.2 and parallel <= 2.0
-    print(f"{args.posts} due posts, peer answering after {args.delay * 1000:.0f} ms, "
-          f"{os.cpu_count()} cores")
-    print(f"{'cmkit publish --due, default concurrency':<48} {parallel:7.3f} s  vs "
-          f"concurrency 1 {serial:7.3f} s  = {ratio:5.2f}×  (target ≤ 0.2× and ≤ 2 s) "
-          f"{'ok' if ok else 'MISSED'}")
+    print(
+        f"{args.posts} due posts, peer answering after {args.delay * 1000:.0f} ms, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"{'cmkit publish --due, default concurrency':<48} {parallel:7.3f} s  vs "
+        f"concurrency 1 {serial:7.3f} s  = {ratio:5.2f}×  (target ≤ 0.2× and ≤ 2 s) "
+        f"{'ok' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

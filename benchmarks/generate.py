@@ -16,8 +16,28 @@ from pathlib import Path
 
 NETWORKS = ["instagram", "facebook", "linkedin", "bluesky", "mastodon"]
 PILLARS = ["produits", "coulisses", "communaute", "conseils"]
-WORDS = ("pain levain croissant fournée farine artisan matin quartier équipe recette "
-         "saison Noël chocolat beurre four tradition partage goût dimanche marché").split()
+WORDS = [
+    "pain",
+    "levain",
+    "croissant",
+    "fournée",
+    "farine",
+    "artisan",
+    "matin",
+    "quartier",
+    "équipe",
+    "recette",
+    "saison",
+    "Noël",
+    "chocolat",
+    "beurre",
+    "four",
+    "tradition",
+    "partage",
+    "goût",
+    "dimanche",
+    "marché",
+]
 # a real 1×1 JPEG: media files exist and are images, without bloating the benchmark
 JPEG = bytes.fromhex(
     "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b"
@@ -34,23 +54,25 @@ JPEG = bytes.fromhex(
 def client_files(slug: str, rng: random.Random) -> dict[str, str]:
     networks = rng.sample(NETWORKS, 4)
     accounts = "".join(
-        f"  {n}:\n    handle: \"@{slug}\"\n    token_env: {slug.upper().replace('-', '_')}_"
+        f'  {n}:\n    handle: "@{slug}"\n    token_env: {slug.upper().replace("-", "_")}_'
         f"{n.upper()}\n" + ("    instance: https://mastodon.example\n" if n == "mastodon" else "")
         for n in networks
     )
     return {
         "client.yaml": f"name: Client {slug}\ntimezone: Europe/Paris\ncountry: FR\n"
-                       f"locales: [fr-FR]\nmedia_base_url: https://{slug}.example/media/\n"
-                       f"accounts:\n{accounts}",
+        f"locales: [fr-FR]\nmedia_base_url: https://{slug}.example/media/\n"
+        f"accounts:\n{accounts}",
         "strategy.yaml": "period: {start: 2026-01-01, end: 2026-12-31}\nobjectives:\n"
-                         "  - {metric: followers, network: " + networks[0] + ", baseline: 1000, "
-                         "target: 1300, deadline: 2026-12-31}\npillars:\n"
-                         + "".join(f"  - {{id: {p}, share: 25}}\n" for p in PILLARS),
+        "  - {metric: followers, network: " + networks[0] + ", baseline: 1000, "
+        "target: 1300, deadline: 2026-12-31}\npillars:\n"
+        + "".join(f"  - {{id: {p}, share: 25}}\n" for p in PILLARS),
         "charter.yaml": "tone: chaleureux\nwords: {use: [artisanal], avoid: [industriel]}\n"
-                        "hashtags: {required: [Boulangerie], forbidden: [followforfollow], "
-                        "max: 6}\nemoji: {max: 4}\n",
-        "calendar.yaml": "slots:\n" + "".join(
-            f"  - {{network: {n}, days: [mon, wed, fri], time: \"09:30\"}}\n" for n in networks),
+        "hashtags: {required: [Boulangerie], forbidden: [followforfollow], "
+        "max: 6}\nemoji: {max: 4}\n",
+        "calendar.yaml": "slots:\n"
+        + "".join(
+            f'  - {{network: {n}, days: [mon, wed, fri], time: "09:30"}}\n' for n in networks
+        ),
         "_networks": ",".join(networks),
     }
 
@@ -81,10 +103,19 @@ def generate(out: Path, clients: int, posts: int) -> None:
         for p in range(posts):
             at = start + timedelta(hours=7 * p, minutes=rng.choice([0, 15, 30, 45]))
             chosen = rng.sample(networks, rng.randint(1, 3))
-            media = "" if p % 3 else (f"media:\n  - path: media/photo-{p % 5}.jpg\n"
-                                      f"    alt: \"Photo {p}\"\n")
-            variant = "" if p % 4 else ("variants:\n  linkedin: \"Une version plus longue pour "
-                                        "LinkedIn, avec #Boulangerie.\"\n")
+            media = (
+                ""
+                if p % 3
+                else (f'media:\n  - path: media/photo-{p % 5}.jpg\n    alt: "Photo {p}"\n')
+            )
+            variant = (
+                ""
+                if p % 4
+                else (
+                    'variants:\n  linkedin: "Une version plus longue pour '
+                    'LinkedIn, avec #Boulangerie."\n'
+                )
+            )
             if "linkedin" not in chosen:
                 variant = ""
             fmt = "image" if media else "text"

@@ -13,16 +13,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def run_time(cmd: Sequence[str | Path], env: dict[str, str] | None = None,
-             ok: Sequence[int] = (0,)) -> float:
+def run_time(
+    cmd: Sequence[str | Path], env: dict[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> float:
     """Wall-clock seconds of one whole-process run."""
     start = time.perf_counter()
-    done = subprocess.run([str(c) for c in cmd], env={**os.environ, **(env or {})},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(
+        [str(c) for c in cmd],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in ok:
-        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({done.returncode}): "
-                         f"{done.stderr.decode()[-500:]}")
+        raise SystemExit(
+            f"{' '.join(map(str, cmd))} failed ({done.returncode}): {done.stderr.decode()[-500:]}"
+        )
     return elapsed
 
 
@@ -34,6 +40,8 @@ def best(cmd: Sequence[str | Path], repeat: int = 5, **kwargs: object) -> float:
 def report(name: str, value: float, baseline: float, target: float, unit: str = "s") -> bool:
     ratio = value / baseline
     ok = ratio <= target
-    print(f"{name:<48} {value:7.3f} {unit}  vs baseline {baseline:7.3f} {unit}  "
-          f"= {ratio:5.2f}×  (target ≤ {target}×) {'ok' if ok else 'MISSED'}")
+    print(
+        f"{name:<48} {value:7.3f} {unit}  vs baseline {baseline:7.3f} {unit}  "
+        f"= {ratio:5.2f}×  (target ≤ {target}×) {'ok' if ok else 'MISSED'}"
+    )
     return ok

@@ -93,7 +93,8 @@ def test_empty_yaml_file_is_an_empty_mapping(ws: Path) -> None:
     (ws / "clients/acme/charter.yaml").write_text("")
     (ws / "clients/acme/client.yaml").write_text("")
     assert [(r, m) for r, _, m in rules(ws)] == [
-        ("schema/missing-key", "missing required key 'name'")]
+        ("schema/missing-key", "missing required key 'name'")
+    ]
 
 
 def test_alias_bomb_is_refused_before_it_expands(ws: Path) -> None:
@@ -107,7 +108,8 @@ def test_alias_bomb_is_refused_before_it_expands(ws: Path) -> None:
 
 def test_a_few_aliases_are_fine(ws: Path) -> None:
     (ws / "clients/acme/charter.yaml").write_text(
-        "words:\n  use: &mots [pain, levain]\n  avoid: []\nnotes: ok\n")
+        "words:\n  use: &mots [pain, levain]\n  avoid: []\nnotes: ok\n"
+    )
     assert rules(ws) == []
 
 
@@ -154,7 +156,8 @@ def test_unknown_timezone_suggests_the_closest(ws: Path) -> None:
 def test_yaml_12_scalars_norway_and_times_stay_strings(ws: Path) -> None:
     (ws / "clients/acme/client.yaml").write_text("name: T\ncountry: NO\n")
     (ws / "clients/acme/calendar.yaml").write_text(
-        "slots:\n  - {network: mastodon, days: [mon], time: 9:30}\n")
+        "slots:\n  - {network: mastodon, days: [mon], time: 9:30}\n"
+    )
     loaded = load(ws)
     assert loaded.problems == []
     acme = loaded.clients["acme"]
@@ -175,8 +178,9 @@ def test_unreadable_file_is_reported(ws: Path) -> None:
 
 def test_a_token_instead_of_a_variable_name_is_refused(ws: Path) -> None:
     (ws / "clients/acme/client.yaml").write_text(
-        "name: T\naccounts:\n  mastodon:\n    token_env: zT9x2kLmQp4RvW8sYb3nHc6\n")
-    ((rule, line, message),) = rules(ws)
+        "name: T\naccounts:\n  mastodon:\n    token_env: zT9x2kLmQp4RvW8sYb3nHc6\n"
+    )
+    ((_, line, message),) = rules(ws)
     assert line == 4 and "looks like a secret" in message
 
 
@@ -200,7 +204,7 @@ def test_find_root_walks_up_and_honours_the_environment(
     monkeypatch.setenv("CMKIT_WORKSPACE", str(ws))
     assert find_root(cwd=tmp_path) == ws.resolve()
     monkeypatch.delenv("CMKIT_WORKSPACE")
-    with pytest.raises(CmkitError, match="no cmkit.yaml"):
+    with pytest.raises(CmkitError, match=r"no cmkit\.yaml"):
         find_root(cwd=tmp_path)
 
 

@@ -13,8 +13,9 @@ def parse_instant(value: str, what: str = "CMKIT_NOW") -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise CmkitError(f"{what}={value!r} is not a date and time",
-                         "use ISO 8601, e.g. 2026-12-01T09:30+01:00") from None
+        raise CmkitError(
+            f"{what}={value!r} is not a date and time", "use ISO 8601, e.g. 2026-12-01T09:30+01:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

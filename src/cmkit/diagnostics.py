@@ -67,8 +67,8 @@ def _gh_escape_prop(value: str) -> str:
 def relpath(path: Path, root: Path) -> str:
     # string slicing, not Path.relative_to: this runs once per file of the workspace
     full, base = str(path), str(root)
-    if full.startswith(base) and full[len(base):len(base) + 1] == os.sep:
-        return full[len(base) + 1:].replace(os.sep, "/")
+    if full.startswith(base) and full[len(base) : len(base) + 1] == os.sep:
+        return full[len(base) + 1 :].replace(os.sep, "/")
     return path.as_posix()
 
 

@@ -55,64 +55,97 @@ _IMG_VID = _IMG | {"mp4", "mov"}
 
 LIMITS: dict[Network, Limits] = {
     Network.X: Limits(
-        Network.X, 280, "twitter", 23,
+        Network.X,
+        280,
+        "twitter",
+        23,
         media=MediaRules(4, _IMG_VID, 5_000_000, 512_000_000),
         source="https://github.com/twitter/twitter-text/blob/master/config/v3.json ; "
-               "https://docs.x.com/x-api/posts/manage-tweets/introduction",
+        "https://docs.x.com/x-api/posts/manage-tweets/introduction",
     ),
     Network.BLUESKY: Limits(
-        Network.BLUESKY, 300, "graphemes", None, max_bytes=3000,
-        media=MediaRules(4, frozenset({"jpg", "jpeg", "png", "gif", "webp"}), 1_000_000,
-                         100_000_000),
+        Network.BLUESKY,
+        300,
+        "graphemes",
+        None,
+        max_bytes=3000,
+        media=MediaRules(
+            4, frozenset({"jpg", "jpeg", "png", "gif", "webp"}), 1_000_000, 100_000_000
+        ),
         source="lexicon app.bsky.feed.post (maxGraphemes 300, maxLength 3000); "
-               "app.bsky.embed.images (4 images, blob ≤ 1,000,000 bytes)",
+        "app.bsky.embed.images (4 images, blob ≤ 1,000,000 bytes)",
     ),
     Network.MASTODON: Limits(
-        Network.MASTODON, 500, "graphemes", 23,
+        Network.MASTODON,
+        500,
+        "graphemes",
+        23,
         media=MediaRules(4, _IMG_VID, 16_000_000, 99_000_000),
         source="https://docs.joinmastodon.org/user/posting/#text (500, URLs count 23, only the "
-               "username of a mention counts); mastodon app/validators/status_length_validator.rb "
-               "(counts grapheme clusters); /api/v2/instance configuration.statuses",
+        "username of a mention counts); mastodon app/validators/status_length_validator.rb "
+        "(counts grapheme clusters); /api/v2/instance configuration.statuses",
     ),
     Network.THREADS: Limits(
-        Network.THREADS, 500, "utf8-emoji", None,
+        Network.THREADS,
+        500,
+        "utf8-emoji",
+        None,
         media=MediaRules(20, _IMG_VID, 8_000_000, 1_000_000_000, (0.01, 10.0)),
         source="https://developers.facebook.com/documentation/threads/posts (Limitations: "
-               "500 characters, emojis are counted as the number of UTF-8 bytes; carousel of up "
-               "to 20 items); .../threads/create-posts/text-attachments (at most 5 links)",
+        "500 characters, emojis are counted as the number of UTF-8 bytes; carousel of up "
+        "to 20 items); .../threads/create-posts/text-attachments (at most 5 links)",
     ),
     Network.LINKEDIN: Limits(
-        Network.LINKEDIN, 3000, "codepoints", None,
+        Network.LINKEDIN,
+        3000,
+        "codepoints",
+        None,
         media=MediaRules(20, _IMG_VID, 36_000_000, 500_000_000),
         source="https://learn.microsoft.com/linkedin/marketing/community-management/shares/"
-               "posts-api (commentary max 3000 characters; multiImage 2–20 images)",
+        "posts-api (commentary max 3000 characters; multiImage 2–20 images)",
     ),
     Network.INSTAGRAM: Limits(
-        Network.INSTAGRAM, 2200, "codepoints", None, max_hashtags=30, links_clickable=False,
-        media=MediaRules(10, frozenset({"jpg", "jpeg", "mp4", "mov"}), 8_000_000,
-                         1_000_000_000, (0.8, 1.91)),
+        Network.INSTAGRAM,
+        2200,
+        "codepoints",
+        None,
+        max_hashtags=30,
+        links_clickable=False,
+        media=MediaRules(
+            10, frozenset({"jpg", "jpeg", "mp4", "mov"}), 8_000_000, 1_000_000_000, (0.8, 1.91)
+        ),
         source="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/"
-               "reference/ig-user/media (caption 2200 chars, JPEG ≤ 8 MB, aspect 4:5 to 1.91:1, "
-               "carousel ≤ 10); hashtags: 5 per post or reel since Instagram's December 2025 "
-               "announcement (was 30)",
+        "reference/ig-user/media (caption 2200 chars, JPEG ≤ 8 MB, aspect 4:5 to 1.91:1, "
+        "carousel ≤ 10); hashtags: 5 per post or reel since Instagram's December 2025 "
+        "announcement (was 30)",
     ),
     Network.FACEBOOK: Limits(
-        Network.FACEBOOK, 63206, "codepoints", None,
+        Network.FACEBOOK,
+        63206,
+        "codepoints",
+        None,
         media=MediaRules(10, _IMG_VID, 4_000_000, 1_000_000_000),
         source="https://developers.facebook.com/docs/graph-api/reference/page/feed "
-               "(message up to 63,206 characters; photos ≤ 4 MB)",
+        "(message up to 63,206 characters; photos ≤ 4 MB)",
     ),
     Network.TELEGRAM: Limits(
-        Network.TELEGRAM, 4096, "utf16", None, caption_chars=1024,
+        Network.TELEGRAM,
+        4096,
+        "utf16",
+        None,
+        caption_chars=1024,
         media=MediaRules(10, _IMG_VID, 10_000_000, 50_000_000),
         source="https://core.telegram.org/bots/api#sendmessage (text 1-4096, caption 0-1024 "
-               "characters after entities parsing; sendMediaGroup 2-10 items; photo ≤ 10 MB)",
+        "characters after entities parsing; sendMediaGroup 2-10 items; photo ≤ 10 MB)",
     ),
     Network.DISCORD: Limits(
-        Network.DISCORD, 2000, "codepoints", None,
+        Network.DISCORD,
+        2000,
+        "codepoints",
+        None,
         media=MediaRules(10, _IMG_VID, 10_000_000, 10_000_000),
         source="https://discord.com/developers/docs/resources/webhook#execute-webhook "
-               "(content up to 2000 characters, 10 embeds/files, 10 MiB upload)",
+        "(content up to 2000 characters, 10 embeds/files, 10 MiB upload)",
     ),
 }
 
@@ -121,5 +154,9 @@ def parse_network(value: str) -> Network | None:
     try:
         return Network(value.strip().lower())
     except ValueError:
-        return {"twitter": Network.X, "bsky": Network.BLUESKY, "fb": Network.FACEBOOK,
-                "ig": Network.INSTAGRAM}.get(value.strip().lower())
+        return {
+            "twitter": Network.X,
+            "bsky": Network.BLUESKY,
+            "fb": Network.FACEBOOK,
+            "ig": Network.INSTAGRAM,
+        }.get(value.strip().lower())

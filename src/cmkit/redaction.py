@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 _SECRETS: set[str] = set()
-_HEADER = re.compile(r"(?i)\b(authorization|bearer|x-api-key|access_token|token)(\s*[:=]\s*|\s+)"
-                     r"([A-Za-z]+\s+)?[^\s\"',;&]{8,}")
+_HEADER = re.compile(
+    r"(?i)\b(authorization|bearer|x-api-key|access_token|token)(\s*[:=]\s*|\s+)"
+    r"([A-Za-z]+\s+)?[^\s\"',;&]{8,}"
+)
 
 
 def register(secret: str) -> str:

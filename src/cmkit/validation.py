@@ -27,9 +27,16 @@ def validate(model: type[M], parsed: Parsed, rel: str) -> tuple[M | None, list[P
     if not isinstance(data, dict):
         line, col = parsed.at(())
         kind = type(data).__name__ if data is not None else "nothing"
-        return None, [Problem(rel, line, col, "schema/type",
-                              f"expected a mapping of keys (key: value), found {kind}",
-                              "start the file with `key: value` lines")]
+        return None, [
+            Problem(
+                rel,
+                line,
+                col,
+                "schema/type",
+                f"expected a mapping of keys (key: value), found {kind}",
+                "start the file with `key: value` lines",
+            )
+        ]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -54,10 +61,10 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     path: list[int | str] = []
     current = data
     for index, step in enumerate(loc):
-        if isinstance(current, dict) and step in current:
-            path.append(step)
-            current = current[step]
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+        present = (isinstance(current, dict) and step in current) or (
+            isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        )
+        if present:
             path.append(step)
             current = current[step]
         elif isinstance(current, dict) and index == len(loc) - 1:
@@ -91,14 +98,23 @@ def _problem(
         allowed = _allowed_keys(model, loc[:-1])
         guess = suggest(key, allowed) if allowed else None
         line, col = parsed.at(loc, key=True)
-        hint = f"did you mean '{guess}'?" if guess else (
-            f"remove it; allowed here: {', '.join(allowed)}" if allowed else "remove it")
+        hint = (
+            f"did you mean '{guess}'?"
+            if guess
+            else (f"remove it; allowed here: {', '.join(allowed)}" if allowed else "remove it")
+        )
         return Problem(rel, line, col, "schema/unknown-key", f"unknown key '{key}'", hint)
     line, col = parsed.at(loc)
     if kind == "missing":
         key = str(loc[-1]) if loc else "?"
-        return Problem(rel, line, col, "schema/missing-key", f"missing required key '{key}'",
-                       f"add `{key}: …`" + _at_parent(loc))
+        return Problem(
+            rel,
+            line,
+            col,
+            "schema/missing-key",
+            f"missing required key '{key}'",
+            f"add `{key}: …`" + _at_parent(loc),
+        )
     messages = []
     hint = ""
     for e in errs:
@@ -128,17 +144,38 @@ def _describe(err: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, "), ""
     if kind.startswith(("datetime", "date")):
-        return (f"{shown} is not a valid date/time",
-                "write a date as YYYY-MM-DD and a time as YYYY-MM-DD HH:MM (24 h)")
+        return (
+            f"{shown} is not a valid date/time",
+            "write a date as YYYY-MM-DD and a time as YYYY-MM-DD HH:MM (24 h)",
+        )
     if kind == "string_pattern_mismatch":
         return f"{shown} is not in the expected form", _pattern_hint(loc)
-    if kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type",
-                "model_type", "int_parsing", "float_parsing", "bool_parsing", "model_attributes_type"):
-        wanted = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole "
-                  "number", "float_type": "a number", "float_parsing": "a number", "bool_type":
-                  "true or false", "bool_parsing": "true or false", "list_type": "a list (- item)",
-                  "dict_type": "a mapping (key: value)", "model_type": "a mapping (key: value)",
-                  "model_attributes_type": "a mapping (key: value)"}[kind]
+    if kind in (
+        "string_type",
+        "int_type",
+        "float_type",
+        "bool_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "int_parsing",
+        "float_parsing",
+        "bool_parsing",
+        "model_attributes_type",
+    ):
+        wanted = {
+            "string_type": "text",
+            "int_type": "a whole number",
+            "int_parsing": "a whole number",
+            "float_type": "a number",
+            "float_parsing": "a number",
+            "bool_type": "true or false",
+            "bool_parsing": "true or false",
+            "list_type": "a list (- item)",
+            "dict_type": "a mapping (key: value)",
+            "model_type": "a mapping (key: value)",
+            "model_attributes_type": "a mapping (key: value)",
+        }[kind]
         hint = "quote it to make it text" if kind == "string_type" else ""
         return f"expected {wanted}, found {shown}", hint
     return f"{str(err['msg'])[:1].lower()}{str(err['msg'])[1:]} (found {shown})", ""
@@ -178,8 +215,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[st
         target = _step_into(target, step)
         if target is None:
             return []
-    models = [m for m in _models_in(target)]
-    return sorted({name for m in models for name in m.model_fields})
+    return sorted({name for m in _models_in(target) for name in m.model_fields})
 
 
 def _step_into(annotation: Any, step: int | str) -> Any:

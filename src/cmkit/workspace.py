@@ -18,7 +18,15 @@ from pydantic import BaseModel
 
 from .diagnostics import CmkitError, Problem, Severity, relpath
 from .models import (
-    Calendar, Campaign, Charter, Client, PostMeta, Strategy, Watch, WorkspaceConfig,
+    Calendar,
+    Campaign,
+    Charter,
+    Client,
+    Media,
+    PostMeta,
+    Strategy,
+    Watch,
+    WorkspaceConfig,
 )
 from .models.base import suggest
 from .networks import Network
@@ -76,7 +84,7 @@ class Post:
             return variant.link
         return self.meta.link
 
-    def media_for(self, network: Network) -> list[object]:
+    def media_for(self, network: Network) -> list[Media]:
         variant = self.meta.variants.get(str(network))
         if variant is not None and not isinstance(variant, str) and variant.media is not None:
             return list(variant.media)
@@ -137,8 +145,9 @@ def unknown_client(slug: str, known: list[str]) -> CmkitError:
     guess = suggest(slug, known)
     return CmkitError(
         f"no client '{slug}' in {CLIENTS_DIR}/",
-        f"did you mean '{guess}'?" if guess else
-        f"known clients: {', '.join(known) or 'none yet (cmkit init CLIENT)'}",
+        f"did you mean '{guess}'?"
+        if guess
+        else f"known clients: {', '.join(known) or 'none yet (cmkit init CLIENT)'}",
     )
 
 
@@ -149,11 +158,15 @@ def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
     if explicit is not None:
         root = explicit.expanduser()
         if not root.is_dir():
-            raise CmkitError(f"workspace folder {root} does not exist",
-                             "pass an existing folder to --workspace or CMKIT_WORKSPACE")
+            raise CmkitError(
+                f"workspace folder {root} does not exist",
+                "pass an existing folder to --workspace or CMKIT_WORKSPACE",
+            )
         if not (root / CONFIG_FILE).is_file() and not (root / CLIENTS_DIR).is_dir():
-            raise CmkitError(f"{root} is not a cmkit workspace (no {CONFIG_FILE})",
-                             f"create {CONFIG_FILE} there, or run `cmkit init CLIENT` in it")
+            raise CmkitError(
+                f"{root} is not a cmkit workspace (no {CONFIG_FILE})",
+                f"create {CONFIG_FILE} there, or run `cmkit init CLIENT` in it",
+            )
         return root.resolve()
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
@@ -188,8 +201,11 @@ def load(root: Path, clients: Iterable[str] = ()) -> Workspace:
         config, _ = load_model(root / CONFIG_FILE, root, WorkspaceConfig, problems)
     ws = Workspace(root, config or WorkspaceConfig(), problems=problems)
     base = root / CLIENTS_DIR
-    slugs = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if base.is_dir() else []
+    slugs = (
+        sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if base.is_dir()
+        else []
+    )
     wanted = list(clients)
     for slug in wanted:
         if slug not in slugs:
@@ -206,11 +222,18 @@ def load_client(ws: Workspace, folder: Path, problems: list[Problem]) -> ClientS
     if client_file.is_file():
         client, _ = load_model(client_file, root, Client, problems)
     else:
-        problems.append(Problem(relpath(folder, root), 0, 0, "file/missing",
-                                "this client folder has no client.yaml",
-                                f"run `cmkit init {folder.name}` or create client.yaml"))
+        problems.append(
+            Problem(
+                relpath(folder, root),
+                0,
+                0,
+                "file/missing",
+                "this client folder has no client.yaml",
+                f"run `cmkit init {folder.name}` or create client.yaml",
+            )
+        )
     tz_name = (client.timezone if client else None) or ws.config.timezone
-    locale = (client.locales[0] if client and client.locales else ws.config.locale)
+    locale = client.locales[0] if client and client.locales else ws.config.locale
     space = ClientSpace(folder.name, folder, client, ZoneInfo(tz_name), locale)
     for name, model in CLIENT_FILES.items():
         path = folder / name
@@ -242,10 +265,17 @@ def _check_stray_files(folder: Path, root: Path, problems: list[Problem]) -> Non
             continue
         if path.suffix in (".yaml", ".yml"):
             guess = suggest(path.name, known) or suggest(path.stem + ".yaml", known)
-            problems.append(Problem(
-                relpath(path, root), 0, 0, "file/unknown",
-                "cmkit does not read this file", f"did you mean '{guess}'?" if guess else
-                f"client files are {', '.join(known)}", Severity.WARNING))
+            problems.append(
+                Problem(
+                    relpath(path, root),
+                    0,
+                    0,
+                    "file/unknown",
+                    "cmkit does not read this file",
+                    f"did you mean '{guess}'?" if guess else f"client files are {', '.join(known)}",
+                    Severity.WARNING,
+                )
+            )
 
 
 def load_post(path: Path, space: ClientSpace, root: Path, problems: list[Problem]) -> Post | None:
@@ -263,10 +293,16 @@ def post_from_text(
     """A post from its file's text (e.g. an older version read from git)."""
     split = split_front_matter(text)
     if split is None:
-        problems.append(Problem(
-            rel, 1, 1, "post/front-matter",
-            "a post starts with YAML front matter between two '---' lines",
-            "begin the file with ---, the post's keys (at:, networks:, status:), then ---"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "post/front-matter",
+                "a post starts with YAML front matter between two '---' lines",
+                "begin the file with ---, the post's keys (at:, networks:, status:), then ---",
+            )
+        )
         return None
     front, body, body_line = split
     parsed = parse_yaml(front, rel, line_offset=1)
@@ -283,7 +319,10 @@ def post_from_text(
 
 
 def _localize(
-    value: datetime | date | None, tz: ZoneInfo, rel: str, parsed: Parsed,
+    value: datetime | date | None,
+    tz: ZoneInfo,
+    rel: str,
+    parsed: Parsed,
     problems: list[Problem],
 ) -> datetime | None:
     if value is None:
@@ -298,16 +337,29 @@ def _localize(
     # that exist twice (fall back): say so rather than publish at a surprising moment
     roundtrip = local.astimezone(ZoneInfo("UTC")).astimezone(tz)
     if roundtrip.replace(tzinfo=None) != value:
-        problems.append(Problem(
-            rel, line, col, "post/time-does-not-exist",
-            f"{value:%H:%M} does not exist on {value:%Y-%m-%d} in {tz.key} (clocks go forward)",
-            f"pick another time, e.g. {(value + timedelta(hours=1)):%H:%M}"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                col,
+                "post/time-does-not-exist",
+                f"{value:%H:%M} does not exist on {value:%Y-%m-%d} in {tz.key} (clocks go forward)",
+                f"pick another time, e.g. {(value + timedelta(hours=1)):%H:%M}",
+            )
+        )
     elif local.replace(fold=1).utcoffset() != local.utcoffset():
-        problems.append(Problem(
-            rel, line, col, "post/time-ambiguous",
-            f"{value:%H:%M} happens twice on {value:%Y-%m-%d} in {tz.key} (clocks go back); "
-            "the first one is used", "add an offset (e.g. +02:00) to choose",
-            Severity.WARNING))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                col,
+                "post/time-ambiguous",
+                f"{value:%H:%M} happens twice on {value:%Y-%m-%d} in {tz.key} (clocks go back); "
+                "the first one is used",
+                "add an offset (e.g. +02:00) to choose",
+                Severity.WARNING,
+            )
+        )
     return local
 
 

@@ -31,7 +31,8 @@ class _Resolver(yaml.resolver.BaseResolver):
         # the same few values (network names, statuses) recur in every post: memoize
         if kind is ScalarNode and implicit[0]:
             return _scalar_tag(value)
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
 
 _Resolver.add_implicit_resolver(
@@ -58,7 +59,9 @@ _Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$
 
 @lru_cache(maxsize=4096)
 def _scalar_tag(value: str) -> str:
-    return yaml.resolver.BaseResolver.resolve(_Resolver(), ScalarNode, value, (True, False))
+    base = yaml.resolver.BaseResolver
+    tag: str = base.resolve(_Resolver(), ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
@@ -66,7 +69,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
         super().__init__()
         self.duplicates: list[tuple[str, yaml.Mark]] = []
 
-    def construct_yaml_int(self, node: ScalarNode) -> int:  # type: ignore[override]
+    def construct_yaml_int(self, node: ScalarNode) -> int:
         value = str(node.value)
         if value.startswith(("0x", "0o")):
             return int(value[2:], 16 if value[1] == "x" else 8)
@@ -82,17 +85,20 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:int",
+    _Constructor.construct_yaml_int,  # type: ignore[type-var]
+)
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = None
+    _Parser = None  # type: ignore[assignment,misc]
 
 
 if _Parser is not None:
 
-    class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, _Constructor, _Resolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _Constructor.__init__(self)
@@ -101,8 +107,12 @@ if _Parser is not None:
 else:  # pragma: no cover - PyYAML built without libyaml
 
     class _Loader(  # type: ignore[no-redef]
-        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-        yaml.composer.Composer, _Constructor, _Resolver,
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _Constructor,
+        _Resolver,
     ):
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
@@ -135,15 +145,29 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(rel, 0, 0, "file/too-large",
-                                  f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} "
-                                  "a workspace file may hold",
-                                  "move large content out of YAML/Markdown (media go in media/)")]
+            return None, [
+                Problem(
+                    rel,
+                    0,
+                    0,
+                    "file/too-large",
+                    f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} "
+                    "a workspace file may hold",
+                    "move large content out of YAML/Markdown (media go in media/)",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(rel, 0, 0, "file/unreadable",
-                              f"cannot read the file: {exc.strerror or exc}",
-                              "check the file's permissions")]
+        return None, [
+            Problem(
+                rel,
+                0,
+                0,
+                "file/unreadable",
+                f"cannot read the file: {exc.strerror or exc}",
+                "check the file's permissions",
+            )
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -151,15 +175,30 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(rel, line, col, "file/encoding",
-                              f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                              "re-save the file as UTF-8 (most editors: 'Save with encoding')")]
+        return None, [
+            Problem(
+                rel,
+                line,
+                col,
+                "file/encoding",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                "re-save the file as UTF-8 (most editors: 'Save with encoding')",
+            )
+        ]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(rel, line, 1, "file/binary", "the file contains a NUL byte",
-                              "this looks like a binary file; workspace files are text")]
+        return None, [
+            Problem(
+                rel,
+                line,
+                1,
+                "file/binary",
+                "the file contains a NUL byte",
+                "this looks like a binary file; workspace files are text",
+            )
+        ]
     return text, []
 
 
@@ -174,10 +213,16 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
             return parsed
         # only anchors (&) make aliases possible; most files have none
         if "&" in text and _expanded_size(node, {}, 0) > MAX_EXPANDED_NODES:
-            parsed.problems.append(Problem(
-                rel, node.start_mark.line + 1 + line_offset, 1, "yaml/alias-bomb",
-                f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
-                "write the values out instead of nesting anchors (&) and aliases (*)"))
+            parsed.problems.append(
+                Problem(
+                    rel,
+                    node.start_mark.line + 1 + line_offset,
+                    1,
+                    "yaml/alias-bomb",
+                    f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
+                    "write the values out instead of nesting anchors (&) and aliases (*)",
+                )
+            )
             return parsed
         parsed.node = node
         parsed.data = loader.construct_document(node)
@@ -185,16 +230,30 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
         parsed.problems.append(_syntax_problem(exc, text, rel, line_offset))
         return parsed
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        parsed.problems.append(Problem(rel, 1 + line_offset, 1, "yaml/syntax",
-                                       f"invalid YAML: {exc}", "fix the YAML syntax"))
+        parsed.problems.append(
+            Problem(
+                rel,
+                1 + line_offset,
+                1,
+                "yaml/syntax",
+                f"invalid YAML: {exc}",
+                "fix the YAML syntax",
+            )
+        )
         return parsed
     finally:
         loader.dispose()
     for key, mark in loader.duplicates:
-        parsed.problems.append(Problem(
-            rel, mark.line + 1 + line_offset, mark.column + 1, "yaml/duplicate-key",
-            f"key '{key}' appears twice in the same mapping; the last one would silently win",
-            "keep one of them"))
+        parsed.problems.append(
+            Problem(
+                rel,
+                mark.line + 1 + line_offset,
+                mark.column + 1,
+                "yaml/duplicate-key",
+                f"key '{key}' appears twice in the same mapping; the last one would silently win",
+                "keep one of them",
+            )
+        )
     return parsed
 
 
@@ -206,8 +265,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, line_offset:
     lines = text.split("\n")
     source = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in source[: len(source) - len(source.lstrip())] or "'\\t'" in problem:
-        return Problem(rel, line, col, "yaml/tab", "a tab character is used for indentation",
-                       "YAML indents with spaces: replace the tab with spaces")
+        return Problem(
+            rel,
+            line,
+            col,
+            "yaml/tab",
+            "a tab character is used for indentation",
+            "YAML indents with spaces: replace the tab with spaces",
+        )
     if problem.startswith("found duplicate anchor"):
         return Problem(rel, line, col, "yaml/syntax", problem, "give each anchor a unique name")
     hint = "check indentation and quoting on this line or the one before"
@@ -255,9 +320,12 @@ def locate(node: Node, loc: tuple[int | str, ...], *, key: bool = False) -> Node
                     break
             else:
                 continue  # pydantic adds steps (union tags) that are not in the data
-        elif isinstance(current, SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(current.value):
-                current = current.value[step]
+        elif (
+            isinstance(current, SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(current.value)
+        ):
+            current = current.value[step]
         # a scalar has no children: stay on it
     return current
 
@@ -273,4 +341,4 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     if match is None:
         return None
     body_line = text.count("\n", 0, match.end()) + 1
-    return match.group(1), text[match.end():], body_line
+    return match.group(1), text[match.end() :], body_line

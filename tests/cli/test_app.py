@@ -35,7 +35,9 @@ def test_help_lists_commands_without_importing_them(cmkit) -> None:  # type: ign
 
 
 def test_an_unexpected_error_is_one_line_and_logged(
-    cmkit, monkeypatch: pytest.MonkeyPatch, tmp_path: Path  # type: ignore[no-untyped-def]
+    cmkit,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("kaboom token=abcdefgh12345678")
@@ -54,4 +56,3 @@ def test_usage_errors_exit_2(cmkit, tmp_path: Path) -> None:  # type: ignore[no-
     assert cmkit("nosuchcommand").exit_code == 2
     result = cmkit("-w", tmp_path / "missing", "check")
     assert result.exit_code == 2 and "does not exist" in result.stderr
-

@@ -34,8 +34,12 @@ emoji: {max: 2}
 
 
 def front(**keys: str) -> str:
-    base = {"at": "2026-12-01 09:30", "networks": "[bluesky]", "status": "approved",
-            "pillar": "produits"}
+    base = {
+        "at": "2026-12-01 09:30",
+        "networks": "[bluesky]",
+        "status": "approved",
+        "pillar": "produits",
+    }
     base.update(keys)
     lines = [f"{k}: {v}" for k, v in base.items() if v != ""]
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -91,8 +95,11 @@ def test_too_long_for_bluesky_points_at_the_text(ws: Path, post: Callable[..., P
 
 
 def test_a_network_variant_fixes_the_length(ws: Path, post: Callable[..., Path]) -> None:
-    post(front(networks="[bluesky, instagram]",
-               variants="\n  bluesky: \"Court #Acme\"") + "x" * 400 + " #Acme\n")
+    post(
+        front(networks="[bluesky, instagram]", variants='\n  bluesky: "Court #Acme"')
+        + "x" * 400
+        + " #Acme\n"
+    )
     assert problems(ws) == []
 
 
@@ -102,16 +109,21 @@ def test_a_draft_over_the_limit_is_only_a_warning(ws: Path, post: Callable[..., 
 
 
 def test_link_in_an_instagram_caption(ws: Path, post: Callable[..., Path]) -> None:
-    post(front(networks="[instagram]", format="image",
-               media="\n  - {path: media/photo.jpg, alt: Pain}")
-         + "Commandez sur https://acme.fr/noel #Acme\n")
+    post(
+        front(
+            networks="[instagram]", format="image", media="\n  - {path: media/photo.jpg, alt: Pain}"
+        )
+        + "Commandez sur https://acme.fr/noel #Acme\n"
+    )
     problem = only(ws)
     assert problem.rule == "text/link-in-caption" and "lien en bio" in problem.hint
 
 
 def test_missing_media_and_alt(ws: Path, post: Callable[..., Path]) -> None:
-    post(front(media="\n  - {path: media/nope.jpg, alt: X}\n  - path: media/photo.jpg")
-         + "Pain #Acme\n")
+    post(
+        front(media="\n  - {path: media/nope.jpg, alt: X}\n  - path: media/photo.jpg")
+        + "Pain #Acme\n"
+    )
     rules = {(p.rule, p.line) for p in problems(ws)}
     assert rules == {("media/missing", 7), ("media/alt-missing", 8)}
 
@@ -125,24 +137,33 @@ def test_too_many_images_and_a_format_bluesky_refuses(ws: Path, post: Callable[.
     (ws / "clients/acme/media/clip.mp4").write_bytes(b"0" * 10)
     items = "".join(f"\n  - {{path: media/photo.jpg, alt: P{i}}}" for i in range(5))
     post(front(networks="[instagram]", media=items) + "Pain #Acme\n", "a.md")
-    post(front(networks="[mastodon]", at="2026-12-02 09:30",
-               media="\n  - {path: media/clip.mp4}") + "Pain #Acme\n", "b.md")
+    post(
+        front(networks="[mastodon]", at="2026-12-02 09:30", media="\n  - {path: media/clip.mp4}")
+        + "Pain #Acme\n",
+        "b.md",
+    )
     assert {p.rule for p in problems(ws)} == set()  # instagram takes 10, mastodon takes mp4
     (ws / "clients/acme/media/clip.mov").write_bytes(b"0" * 10)
-    post(front(networks="[bluesky]", at="2026-12-03 09:30",
-               media="\n  - {path: media/clip.mov}") + "Pain #Acme\n", "c.md")
+    post(
+        front(networks="[bluesky]", at="2026-12-03 09:30", media="\n  - {path: media/clip.mov}")
+        + "Pain #Acme\n",
+        "c.md",
+    )
     items = "".join(f"\n  - {{path: media/photo.jpg, alt: P{i}}}" for i in range(11))
-    post(front(networks="[instagram]", at="2026-12-04 09:30", media=items) + "Pain #Acme\n",
-         "d.md")
+    post(front(networks="[instagram]", at="2026-12-04 09:30", media=items) + "Pain #Acme\n", "d.md")
     assert {p.rule for p in problems(ws)} == {"media/format", "media/too-many"}
 
 
 def test_charter_rules(ws: Path, post: Callable[..., Path]) -> None:
     post(front() + "Grosse PROMO sur le pain 😀😀😀 #followforfollow #a #b #c\n")
     found = {p.rule: p for p in problems(ws)}
-    assert set(found) == {"charter/hashtag-required", "charter/hashtag-forbidden",
-                          "charter/too-many-hashtags", "charter/word-to-avoid",
-                          "charter/too-many-emoji"}
+    assert set(found) == {
+        "charter/hashtag-required",
+        "charter/hashtag-forbidden",
+        "charter/too-many-hashtags",
+        "charter/word-to-avoid",
+        "charter/too-many-emoji",
+    }
     avoid = found["charter/word-to-avoid"]
     assert (avoid.line, avoid.col) == (7, 8)  # the word itself, in the body
     assert "artisanal" in avoid.hint
@@ -183,8 +204,10 @@ def test_missing_translation_for_an_account_in_another_locale(
 ) -> None:
     post(front(networks="[linkedin]") + "Du pain artisanal #Acme\n")
     assert only(ws).rule == "post/missing-translation"
-    post(front(networks="[linkedin]", variants="\n  en-CA: \"Artisanal bread #Acme\"")
-         + "Du pain artisanal #Acme\n")
+    post(
+        front(networks="[linkedin]", variants='\n  en-CA: "Artisanal bread #Acme"')
+        + "Du pain artisanal #Acme\n"
+    )
     assert problems(ws) == []
 
 
@@ -205,8 +228,10 @@ def test_missed_post_depends_on_the_clock_and_the_ledger(
     assert problem.rule == "post/missed" and "bluesky" in problem.message
     ledger = ws / "clients/acme/data/ledger.jsonl"
     ledger.parent.mkdir()
-    ledger.write_text('{"v":1,"ts":"2026-12-01T08:30:01Z","event":"done","post":"p",'
-                      '"network":"bluesky","key":"k","hash":"","remote_id":"at://x"}\n')
+    ledger.write_text(
+        '{"v":1,"ts":"2026-12-01T08:30:01Z","event":"done","post":"p",'
+        '"network":"bluesky","key":"k","hash":"","remote_id":"at://x"}\n'
+    )
     assert check_workspace(ws) == []
 
 
@@ -234,8 +259,10 @@ def test_a_secret_assigned_in_yaml_is_found(ws: Path) -> None:
 
 def test_a_tracked_env_file_is_an_error(ws: Path) -> None:
     (ws / ".env").write_text("ACME_IG=secret\n")
-    run = lambda *a: subprocess.run(["git", "-C", str(ws), *a], check=True,  # noqa: E731
-                                    capture_output=True)
+
+    def run(*args: str) -> None:
+        subprocess.run(["git", "-C", str(ws), *args], check=True, capture_output=True)
+
     run("init", "-q")
     run("add", "-f", ".env")
     assert "secret/env-tracked" in {p.rule for p in problems(ws)}

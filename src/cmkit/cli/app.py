@@ -39,38 +39,47 @@ def root(
     ctx: typer.Context,
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: $CMKIT_WORKSPACE, "
-                     "else the nearest parent holding cmkit.yaml).", show_default=False),
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace folder (default: $CMKIT_WORKSPACE, "
+            "else the nearest parent holding cmkit.yaml).",
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """The community manager's toolkit: plan, check, publish and report from plain files."""
     ctx.obj = {"workspace": workspace}
 
 
-COMMANDS.update({
-    "init": "Create clients/CLIENT/ with its files, ready to fill in.",
-    "check": "Validate every file; lint posts against charter and networks.",
-    "count": "Count TEXT the way NETWORK does and say whether it fits.",
-    "schema": "Write JSON Schemas of the workspace files, for editors.",
-    "calendar": "Show the plan: each day's posts, key dates and empty slots.",
-    "stock": "Content stock: counts, runway, what will soon be missing.",
-    "today": "The day's checklist across clients: due posts, alerts, routine.",
-    "diff": "What changed in the plan since a git revision, in plain words.",
-    "publish": "Publish what is due, exactly once, and record it in the ledger.",
-    "connectors": "List the connectors: built-in and plugin, with their limits.",
-    "accounts": "Check each configured account against its network.",
-    "secrets": "Store an account's token in the OS keyring.",
-    "auth": "Get an access token by signing in to a network (Mastodon).",
-    "metrics": "Pull metrics from the networks or import their CSV exports.",
-    "report": "Render a client's monthly (or weekly) report.",
-    "watch": "Fetch feeds and keyword searches; print the watch digest.",
-    "inbox": "Mentions, replies and comments to answer, oldest first.",
-    "campaigns": "Paid campaigns: spend, results, CPC/CPM/CPA/ROAS, pacing.",
-})
+COMMANDS.update(
+    {
+        "init": "Create clients/CLIENT/ with its files, ready to fill in.",
+        "check": "Validate every file; lint posts against charter and networks.",
+        "count": "Count TEXT the way NETWORK does and say whether it fits.",
+        "schema": "Write JSON Schemas of the workspace files, for editors.",
+        "calendar": "Show the plan: each day's posts, key dates and empty slots.",
+        "stock": "Content stock: counts, runway, what will soon be missing.",
+        "today": "The day's checklist across clients: due posts, alerts, routine.",
+        "diff": "What changed in the plan since a git revision, in plain words.",
+        "publish": "Publish what is due, exactly once, and record it in the ledger.",
+        "connectors": "List the connectors: built-in and plugin, with their limits.",
+        "accounts": "Check each configured account against its network.",
+        "secrets": "Store an account's token in the OS keyring.",
+        "auth": "Get an access token by signing in to a network (Mastodon).",
+        "metrics": "Pull metrics from the networks or import their CSV exports.",
+        "report": "Render a client's monthly (or weekly) report.",
+        "watch": "Fetch feeds and keyword searches; print the watch digest.",
+        "inbox": "Mentions, replies and comments to answer, oldest first.",
+        "campaigns": "Paid campaigns: spend, results, CPC/CPM/CPA/ROAS, pacing.",
+    }
+)
 
 
 def log_path() -> Path:
@@ -87,7 +96,7 @@ def main() -> None:
     except CmkitError as exc:
         sys.stderr.write(f"cmkit: error: {exc}\n")
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a log line
+    except Exception as exc:
         from .errors import report_crash
 
         sys.exit(report_crash(exc, log_path()))

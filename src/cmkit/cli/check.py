@@ -11,13 +11,23 @@ from .common import Format
 
 def check(
     ctx: typer.Context,
-    clients: Annotated[list[str] | None, typer.Argument(help="Clients to check (default: all).",
-                                                       show_default=False)] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="text, json, or github "
-                                        "(workflow annotations on a pull request).")] = Format.TEXT,
+    clients: Annotated[
+        list[str] | None,
+        typer.Argument(help="Clients to check (default: all).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="text, json, or github (workflow annotations on a pull request)."
+        ),
+    ] = Format.TEXT,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
-    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule id, its "
-                                             "severity and meaning, then exit.")] = False,
+    list_rules: Annotated[
+        bool,
+        typer.Option(
+            "--list-rules", help="List every rule id, its severity and meaning, then exit."
+        ),
+    ] = False,
 ) -> None:
     """Validate every file and lint posts against the charter and each network's rules.
 
@@ -34,8 +44,12 @@ def check(
         if fmt is Format.JSON:
             from .common import print_json
 
-            print_json([{"id": r.id, "severity": str(r.severity), "summary": r.summary}
-                        for r in RULES.values()])
+            print_json(
+                [
+                    {"id": r.id, "severity": str(r.severity), "summary": r.summary}
+                    for r in RULES.values()
+                ]
+            )
         else:
             for rule in RULES.values():
                 print(f"{rule.id:<34} {rule.severity:<8} {rule.summary}")

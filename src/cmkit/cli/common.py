@@ -41,8 +41,12 @@ def _console(stderr: bool) -> Console:
     from rich.console import Console
 
     # no colour when piped or NO_COLOR is set: rich honours both
-    return Console(stderr=stderr, highlight=False, soft_wrap=False,
-                   width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 100)))
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=False,
+        width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 100)),
+    )
 
 
 _consoles: dict[bool, Console] = {}

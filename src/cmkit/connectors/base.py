@@ -131,8 +131,9 @@ class ConnectorError(CmkitError):
 
     exit_code = 4
 
-    def __init__(self, message: str, hint: str = "", *, retryable: bool = False,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, message: str, hint: str = "", *, retryable: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(message, hint)
         self.retryable = retryable
         self.status = status
@@ -159,8 +160,9 @@ class Connector(Protocol):
 
     def publish(self, delivery: Delivery, progress: Progress) -> PublishResult: ...
 
-    def find_published(self, delivery: Delivery, since: datetime,
-                       state: dict[str, str]) -> PublishResult | None:
+    def find_published(
+        self, delivery: Delivery, since: datetime, state: dict[str, str]
+    ) -> PublishResult | None:
         """Recovery: the post if it already went out (state: ids recorded by progress)."""
         ...
 
@@ -196,8 +198,9 @@ class BaseConnector:
     def check(self, delivery: Delivery) -> list[CheckIssue]:
         return []
 
-    def find_published(self, delivery: Delivery, since: datetime,
-                       state: dict[str, str]) -> PublishResult | None:
+    def find_published(
+        self, delivery: Delivery, since: datetime, state: dict[str, str]
+    ) -> PublishResult | None:
         raise self._unsupported("recovery lookup")
 
     def verify(self) -> AccountStatus:

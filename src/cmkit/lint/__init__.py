@@ -28,8 +28,11 @@ def check_workspace(
     from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR
-    slugs = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if base.is_dir() else []
+    slugs = (
+        sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if base.is_dir()
+        else []
+    )
     wanted = list(clients)
     for slug in wanted:
         if slug not in slugs:
@@ -48,8 +51,9 @@ def check_workspace(
             results[slug] = cached
         else:
             todo.append((slug, fp, files))
-    for slug, result in _lint_clients(root, [slug for slug, _, _ in todo],
-                                      sum(n for _, _, n in todo)):
+    for slug, result in _lint_clients(
+        root, [slug for slug, _, _ in todo], sum(n for _, _, n in todo)
+    ):
         results[slug] = result
     for slug, fp, _ in todo:
         save_cached(root, slug, fp, results[slug])
@@ -75,11 +79,14 @@ def _workspace_level(root: Path, config_file: str) -> tuple[list[Problem], str]:
 
 
 def _grace_minutes(root: Path) -> int:
-    from ..workspace import CONFIG_FILE, load_model
     from ..models import WorkspaceConfig
+    from ..workspace import CONFIG_FILE, load_model
 
-    config, _ = load_model(root / CONFIG_FILE, root, WorkspaceConfig, []) \
-        if (root / CONFIG_FILE).is_file() else (None, None)
+    config, _ = (
+        load_model(root / CONFIG_FILE, root, WorkspaceConfig, [])
+        if (root / CONFIG_FILE).is_file()
+        else (None, None)
+    )
     return (config or WorkspaceConfig()).publish.grace_minutes
 
 
@@ -96,8 +103,11 @@ def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, C
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, len(slugs) // (workers * 4))
-        return list(zip(slugs, pool.map(_lint_one, [(root, s) for s in slugs],
-                                         chunksize=chunk), strict=True))
+        return list(
+            zip(
+                slugs, pool.map(_lint_one, [(root, s) for s in slugs], chunksize=chunk), strict=True
+            )
+        )
 
 
 def _lint_one(args: tuple[Path, str]) -> ClientResult:
@@ -117,8 +127,11 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     from .secrets import scan_files, workspace_files
 
     problems: list[Problem] = []
-    config, _ = load_model(root / "cmkit.yaml", root, WorkspaceConfig, []) \
-        if (root / "cmkit.yaml").is_file() else (None, None)
+    config, _ = (
+        load_model(root / "cmkit.yaml", root, WorkspaceConfig, [])
+        if (root / "cmkit.yaml").is_file()
+        else (None, None)
+    )
     ws = Workspace(root, config or WorkspaceConfig())
     space = load_client(ws, root / CLIENTS_DIR / slug, problems)
     problems += check_posts(space)
@@ -128,9 +141,16 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     known = {p.rel: p.raw for p in space.posts}
     problems += scan_files(root, workspace_files(root, space.root), known)
     posts = [
-        PostSummary(p.rel, *p.line_of("at"), p.id, p.at.isoformat() if p.at else None,
-                    str(p.meta.status), tuple(str(n) for n in p.meta.networks),
-                    tuple(sorted(published.get(p.id, ()))), isinstance(p.meta.at, datetime))
+        PostSummary(
+            p.rel,
+            *p.line_of("at"),
+            p.id,
+            p.at.isoformat() if p.at else None,
+            str(p.meta.status),
+            tuple(str(n) for n in p.meta.networks),
+            tuple(sorted(published.get(p.id, ()))),
+            isinstance(p.meta.at, datetime),
+        )
         for p in space.posts
     ]
     return ClientResult(problems, posts)

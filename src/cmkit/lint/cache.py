@@ -64,7 +64,7 @@ def fingerprint(folder: Path, config_fp: str) -> tuple[str, int]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP)
         for name in sorted(filenames):
             try:
-                stat = os.stat(os.path.join(dirpath, name))
+                stat = os.stat(os.path.join(dirpath, name))  # noqa: PTH116, PTH118 - hot loop
             except OSError:
                 continue
             digest.update(f"{dirpath}/{name}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
@@ -83,9 +83,8 @@ def load_cached(root: Path, slug: str, fp: str) -> ClientResult | None:
         data = json.loads((cache_dir(root) / f"{slug}.json").read_text("utf-8"))
         if data.get("fp") != fp:
             return None
-        problems = [Problem(**{**p, "severity": Severity(p["severity"])})
-                    for p in data["problems"]]
-        posts = [PostSummary(*p[:6], tuple(p[6]), tuple(p[7]), p[8]) for p in data["posts"]]
+        problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in data["problems"]]
+        posts = [PostSummary._make([*p[:6], tuple(p[6]), tuple(p[7]), p[8]]) for p in data["posts"]]
         return ClientResult(problems, posts)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -93,14 +92,18 @@ def load_cached(root: Path, slug: str, fp: str) -> ClientResult | None:
 
 def save_cached(root: Path, slug: str, fp: str, result: ClientResult) -> None:
     folder = cache_dir(root)
-    payload = {"fp": fp, "problems": [p.to_dict() for p in result.problems],
-               "posts": [list(p) for p in result.posts]}
+    payload = {
+        "fp": fp,
+        "problems": [p.to_dict() for p in result.problems],
+        "posts": [list(p) for p in result.posts],
+    }
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # write then rename: a concurrent check never reads half a file
-        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp",
-                                         encoding="utf-8") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
+        ) as handle:
             json.dump(payload, handle, ensure_ascii=False)
-        os.replace(handle.name, folder / f"{slug}.json")
+        os.replace(handle.name, folder / f"{slug}.json")  # noqa: PTH105
     except OSError:
         pass  # a read-only cache only costs time

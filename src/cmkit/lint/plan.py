@@ -18,19 +18,28 @@ def check_plan(space: ClientSpace, rel: Callable[[Path], str]) -> Iterator[Probl
         for index, objective in enumerate(strategy.objectives):
             if not strategy.period.start <= objective.deadline <= strategy.period.end:
                 line, col = doc.at(("objectives", index, "deadline")) if doc else (0, 0)
-                yield Problem(rel(space.root / "strategy.yaml"), line, col,
-                              "strategy/deadline-outside-period",
-                              f"deadline {objective.deadline} is outside the strategy's period "
-                              f"({strategy.period.start} → {strategy.period.end})",
-                              "move the deadline or widen the period", Severity.WARNING)
+                yield Problem(
+                    rel(space.root / "strategy.yaml"),
+                    line,
+                    col,
+                    "strategy/deadline-outside-period",
+                    f"deadline {objective.deadline} is outside the strategy's period "
+                    f"({strategy.period.start} → {strategy.period.end})",
+                    "move the deadline or widen the period",
+                    Severity.WARNING,
+                )
     if space.calendar is not None and pillars:
         doc = space.docs.get(rel(space.root / "calendar.yaml"))
         for index, slot in enumerate(space.calendar.slots):
             if slot.pillar and slot.pillar not in pillars:
                 line, col = doc.at(("slots", index, "pillar")) if doc else (0, 0)
                 guess = suggest(slot.pillar, pillars)
-                yield Problem(rel(space.root / "calendar.yaml"), line, col,
-                              "calendar/unknown-pillar",
-                              f"pillar '{slot.pillar}' is not one of the strategy's pillars",
-                              f"did you mean '{guess}'?" if guess else
-                              f"use one of: {', '.join(pillars)}", Severity.WARNING)
+                yield Problem(
+                    rel(space.root / "calendar.yaml"),
+                    line,
+                    col,
+                    "calendar/unknown-pillar",
+                    f"pillar '{slot.pillar}' is not one of the strategy's pillars",
+                    f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(pillars)}",
+                    Severity.WARNING,
+                )

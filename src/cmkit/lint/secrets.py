@@ -23,8 +23,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("a Meta (Facebook/Instagram) access token", re.compile(r"EA[A-Za-z0-9]{64,}")),
     ("an Instagram user token", re.compile(r"IG[A-Za-z0-9_-]{82,}")),
     ("a Telegram bot token", re.compile(r":AA[A-Za-z0-9_-]{33}\b")),
-    ("a Discord webhook URL", re.compile(
-        r"discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{50,}")),
+    (
+        "a Discord webhook URL",
+        re.compile(r"discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{50,}"),
+    ),
     ("a Bluesky app password", re.compile(r"-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}\b")),
     ("a GitHub token", re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{60,}")),
     ("a Slack token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}")),
@@ -34,17 +36,38 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("a JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[\w-]{10,}")),
     ("a bearer token", re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]{20,}=*")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("a secret assigned to a key", re.compile(
-        r"(?im)^[ \t#-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
-        r"[ \t]*[:=][ \t]*[\"']?(?=[A-Za-z0-9_./+=-]*[0-9])(?=[A-Za-z0-9_./+=-]*[A-Za-z])"
-        r"([A-Za-z0-9_./+=-]{16,})")),
+    (
+        "a secret assigned to a key",
+        re.compile(
+            r"(?im)^[ \t#-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
+            r"[ \t]*[:=][ \t]*[\"']?(?=[A-Za-z0-9_./+=-]*[0-9])(?=[A-Za-z0-9_./+=-]*[A-Za-z])"
+            r"([A-Za-z0-9_./+=-]{16,})"
+        ),
+    ),
 ]
 # where a match really starts, for patterns anchored on a middle literal
-_BACKTRACK = {"a Telegram bot token": re.compile(r"\d{8,10}$"),
-              "a Bluesky app password": re.compile(r"[a-z2-7]{4}$")}
+_BACKTRACK = {
+    "a Telegram bot token": re.compile(r"\d{8,10}$"),
+    "a Bluesky app password": re.compile(r"[a-z2-7]{4}$"),
+}
 
-TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".markdown", ".txt", ".json", ".jsonl", ".csv", ".toml",
-                 ".ini", ".cfg", ".html", ".env", ".sh", ""}
+TEXT_SUFFIXES = {
+    ".yaml",
+    ".yml",
+    ".md",
+    ".markdown",
+    ".txt",
+    ".json",
+    ".jsonl",
+    ".csv",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".html",
+    ".env",
+    ".sh",
+    "",
+}
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".cmkit", "reports"}
 
 
@@ -57,7 +80,7 @@ def scan_text(text: str, rel: str) -> Iterator[Problem]:
                 head = _BACKTRACK[name].search(text, max(0, start - 10), start)
                 if head is None:
                     continue
-                start, value = head.start(), text[head.start():match.end()]
+                start, value = head.start(), text[head.start() : match.end()]
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue  # inside a longer word: not a token of that shape
             if _env_var_name(value):
@@ -65,11 +88,15 @@ def scan_text(text: str, rel: str) -> Iterator[Problem]:
             line = text.count("\n", 0, start) + 1
             col = start - (text.rfind("\n", 0, start) + 1) + 1
             shown = value[:4] + "…"
-            yield Problem(rel, line, col, "secret/token",
-                          f"this looks like {name} ({shown}); a workspace is shared, a token "
-                          "in it is a leak",
-                          "remove it, revoke it on the network, and keep it in the environment, "
-                          ".env (git-ignored) or `cmkit secrets set`")
+            yield Problem(
+                rel,
+                line,
+                col,
+                "secret/token",
+                f"this looks like {name} ({shown}); a workspace is shared, a token in it is a leak",
+                "remove it, revoke it on the network, and keep it in the environment, "
+                ".env (git-ignored) or `cmkit secrets set`",
+            )
             break  # one report per pattern per file is enough to act on
 
 
@@ -81,12 +108,29 @@ def tracked_files(root: Path) -> list[Path] | None:
     """Files git tracks (and untracked, not ignored) under root; None outside a git repo."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--full-name", "."],
-            capture_output=True, check=True, timeout=20,
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--full-name",
+                ".",
+            ],
+            capture_output=True,
+            check=True,
+            timeout=20,
         )
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-                             capture_output=True, check=True, text=True, timeout=20)
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=20,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     base = Path(top.stdout.strip())
@@ -102,8 +146,11 @@ def workspace_files(root: Path, folder: Path) -> list[Path]:
         _TRACKED[root] = tracked_files(root)
     files = _TRACKED[root]
     if files is None:
-        files = [p for p in folder.rglob("*")
-                 if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))]
+        files = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))
+        ]
     else:
         prefix = str(folder) + os.sep
         files = [p for p in files if str(p).startswith(prefix)]
@@ -129,10 +176,19 @@ def scan_files(root: Path, files: list[Path], known: dict[str, str]) -> Iterator
 def env_tracked(root: Path) -> Iterator[Problem]:
     """A .env is for secrets: it must be ignored by git, never committed."""
     try:
-        done = subprocess.run(["git", "-C", str(root), "ls-files", "--error-unmatch", ".env"],
-                              capture_output=True, timeout=20)
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "--error-unmatch", ".env"],
+            capture_output=True,
+            timeout=20,
+        )
     except (OSError, subprocess.SubprocessError):
         return
     if done.returncode == 0:
-        yield Problem(".env", 1, 1, "secret/env-tracked", ".env is tracked by git",
-                      "git rm --cached .env, add .env to .gitignore, and rotate its tokens")
+        yield Problem(
+            ".env",
+            1,
+            1,
+            "secret/env-tracked",
+            ".env is tracked by git",
+            "git rm --cached .env, add .env to .gitignore, and rotate its tokens",
+        )

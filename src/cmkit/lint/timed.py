@@ -24,10 +24,15 @@ def missed_posts(posts: Iterable[PostSummary], grace_minutes: int) -> Iterator[P
         if missing:
             late = moment - due
             yield Problem(
-                post.rel, post.line, post.col, "post/missed",
+                post.rel,
+                post.line,
+                post.col,
+                "post/missed",
                 f"planned {_ago(late)} ago and never published on {', '.join(missing)}",
                 "publish it now (cmkit publish --post " + post.id + "), re-date it, or set "
-                "status: cancelled", severity("post/missed"))
+                "status: cancelled",
+                severity("post/missed"),
+            )
 
 
 def _ago(delta: timedelta) -> str:

@@ -57,11 +57,11 @@ def _check_env_name(value: str) -> str:
 def _parse_time(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         # `time: 0930` or a bare hour; YAML gives an int
-        raise ValueError("write times as quoted \"HH:MM\" (e.g. \"09:30\")")
+        raise ValueError('write times as quoted "HH:MM" (e.g. "09:30")')
     if isinstance(value, str):
         m = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", value.strip())
         if not m:
-            raise ValueError(f"'{value}' is not a time of day; write \"HH:MM\", e.g. \"09:30\"")
+            raise ValueError(f'\'{value}\' is not a time of day; write "HH:MM", e.g. "09:30"')
         return time(int(m.group(1)), int(m.group(2)))
     return value
 
@@ -78,17 +78,20 @@ def _hashtag(value: object) -> object:
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
-Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2}|-[0-9]{3})?$",
-                              examples=["fr-FR", "en-CA", "fr"])]
+Locale = Annotated[
+    str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2}|-[0-9]{3})?$", examples=["fr-FR", "en-CA", "fr"])
+]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", examples=["fr", "en"])]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
-CountryCode = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$",
-                                                             examples=["FR", "CA"])]
-Currency = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$",
-                                                          examples=["EUR", "CAD"])]
+CountryCode = Annotated[
+    str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$", examples=["FR", "CA"])
+]
+Currency = Annotated[
+    str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$", examples=["EUR", "CAD"])
+]
 TimeOfDay = Annotated[time, BeforeValidator(_parse_time)]
-Hashtag = Annotated[str, BeforeValidator(_hashtag), Field(min_length=1,
-                                                          pattern=r"^[^\s#]+$")]
-Url = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$",
-                           examples=["https://example.org/page"])]
+Hashtag = Annotated[str, BeforeValidator(_hashtag), Field(min_length=1, pattern=r"^[^\s#]+$")]
+Url = Annotated[
+    str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$", examples=["https://example.org/page"])
+]
 NonNegative = Annotated[float, Field(ge=0)]

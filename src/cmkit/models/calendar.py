@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Literal, Self
 
@@ -22,9 +23,9 @@ class Slot(StrictModel):
 
 
 class KeyDate(StrictModel):
-    date: date
+    date: dt.date
     name: str
-    end: date | None = None
+    end: dt.date | None = None
 
 
 class Brief(StrictModel):

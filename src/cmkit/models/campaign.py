@@ -10,12 +10,28 @@ from pydantic import Field, model_validator
 from .base import Currency, NonNegative, StrictModel, Url
 
 Platform = Literal[
-    "meta", "facebook", "instagram", "google", "linkedin", "x", "tiktok", "pinterest",
-    "snapchat", "other",
+    "meta",
+    "facebook",
+    "instagram",
+    "google",
+    "linkedin",
+    "x",
+    "tiktok",
+    "pinterest",
+    "snapchat",
+    "other",
 ]
 Objective = Literal[
-    "awareness", "reach", "traffic", "engagement", "leads", "sales", "app_installs",
-    "video_views", "messages", "followers",
+    "awareness",
+    "reach",
+    "traffic",
+    "engagement",
+    "leads",
+    "sales",
+    "app_installs",
+    "video_views",
+    "messages",
+    "followers",
 ]
 
 

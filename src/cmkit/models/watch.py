@@ -16,9 +16,7 @@ class Feed(StrictModel):
 
 class KeywordSearch(StrictModel):
     query: str = Field(min_length=1)
-    networks: list[Network] = Field(
-        default_factory=lambda: [Network.MASTODON, Network.BLUESKY]
-    )
+    networks: list[Network] = Field(default_factory=lambda: [Network.MASTODON, Network.BLUESKY])
     topic: str | None = None
 
 

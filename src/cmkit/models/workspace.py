@@ -32,23 +32,30 @@ class MonthlyTask(StrictModel):
 class Routine(StrictModel):
     """What the CM does every day, week and month; `cmkit today` lists it."""
 
-    daily: list[str] = Field(default_factory=lambda: [
-        "Publier ce qui est prévu / publish what is due",
-        "Répondre aux messages et mentions / answer messages and mentions",
-        "Faire la veille / check the watch digest",
-    ])
-    weekly: dict[Weekday, list[str]] = Field(default_factory=lambda: {
-        Weekday.MON: ["Préparer la semaine / plan the week"],
-        Weekday.FRI: ["Petit rapport hebdomadaire / weekly report"],
-    })
-    monthly: list[MonthlyTask] = Field(default_factory=lambda: [
-        MonthlyTask(task="Rapport mensuel et audit / monthly report and audit"),
-    ])
+    daily: list[str] = Field(
+        default_factory=lambda: [
+            "Publier ce qui est prévu / publish what is due",
+            "Répondre aux messages et mentions / answer messages and mentions",
+            "Faire la veille / check the watch digest",
+        ]
+    )
+    weekly: dict[Weekday, list[str]] = Field(
+        default_factory=lambda: {
+            Weekday.MON: ["Préparer la semaine / plan the week"],
+            Weekday.FRI: ["Petit rapport hebdomadaire / weekly report"],
+        }
+    )
+    monthly: list[MonthlyTask] = Field(
+        default_factory=lambda: [
+            MonthlyTask(task="Rapport mensuel et audit / monthly report and audit"),
+        ]
+    )
 
 
 class PublishSettings(StrictModel):
     grace_minutes: int = Field(
-        default=120, ge=0,
+        default=120,
+        ge=0,
         description="a due post later than this is reported, not published late",
     )
     concurrency: int = Field(default=10, ge=1, le=32, description="parallel sends per network")
