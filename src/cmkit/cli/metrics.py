@@ -170,9 +170,12 @@ def _print_import(report: ImportReport) -> None:
         what = f" ({sheet.metric})" if sheet.metric else ""
         note(f"  {sheet.label}{what}: {sheet.rows} row(s) in '{sheet.sheet}'")
         if sheet.ignored:
-            note(f"  ignored, known but not stored: {', '.join(sheet.ignored)}")
+            _wrapped("  ignored, known but not stored: ", ", ".join(sheet.ignored))
         if sheet.unknown:
-            note(f"  unknown, not stored: {', '.join(repr(u) for u in sheet.unknown)}")
+            _wrapped(
+                "  unknown, not stored (cmkit does not guess): ",
+                ", ".join(repr(u) for u in sheet.unknown),
+            )
     for name in report.skipped_sheets:
         note(f"  sheet '{name}' skipped: not metrics cmkit stores")
     if report.matched or report.outside:
@@ -191,6 +194,14 @@ def _print_import(report: ImportReport) -> None:
             f"stored {report.written} line(s)"
             + (f"; {unchanged} already stored unchanged" if unchanged else "")
         )
+
+
+def _wrapped(head: str, text: str) -> None:
+    import textwrap
+
+    from .common import note
+
+    note(textwrap.fill(text, width=80, initial_indent=head, subsequent_indent="    "))
 
 
 def _print_lines(report: ImportReport) -> None:

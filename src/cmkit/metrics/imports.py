@@ -218,7 +218,7 @@ def _post_rows(
                 "a spreadsheet; matched by permalink or time instead",
             )
             raw_id = ""
-        remote_id = raw_id or _id_from_url(url) or ""
+        remote_id = raw_id or _id_from_url(url) or url or ""
         if network is Network.X and not url and remote_id:
             url = f"https://x.com/i/web/status/{remote_id}"
         if not remote_id:
@@ -284,6 +284,11 @@ def _match(
         near = [e for e in ledger if abs(e.at - at) <= TIME_MATCH]
         if len(near) == 1:
             return near[0]
+        if (at.hour, at.minute) == (0, 0):
+            # LinkedIn's export gives the day only: good enough when one post went out then
+            same_day = [e for e in ledger if e.at.astimezone(at.tzinfo).date() == at.date()]
+            if len(same_day) == 1:
+                return same_day[0]
     return None
 
 

@@ -19,6 +19,7 @@ from ..connectors.base import (
     NotSupported,
     PostMetrics,
 )
+from ..diagnostics import CmkitError
 from ..models import Account
 from ..networks import Network
 from ..redaction import redact
@@ -117,7 +118,7 @@ def _pull_network(
         connector = open_connector(network, account)
     except NotSupported as exc:
         return Outcome(space.slug, network, "unsupported", _one_line(exc))
-    except ConnectorError as exc:
+    except CmkitError as exc:  # a connector error, or a missing token
         return Outcome(space.slug, network, "failed", _one_line(exc))
     snapshots: list[store.Snapshot] = []
     unsupported: list[str] = []
@@ -131,9 +132,10 @@ def _pull_network(
             snapshots += _post_snapshots(connector, network, posts, day)
         except NotSupported as exc:
             unsupported.append(_one_line(exc))
-    except ConnectorError as exc:
+    except CmkitError as exc:
+        retryable = isinstance(exc, ConnectorError) and exc.retryable
         outcome.status = "partial" if snapshots else "failed"
-        outcome.message = _one_line(exc) + (" — try again later" if exc.retryable else "")
+        outcome.message = _one_line(exc) + (" — try again later" if retryable else "")
     finally:
         connector.close()
     written = store.append(space.data_dir, snapshots)

@@ -43,9 +43,11 @@ def excerpt(text: str) -> str:
     return flat[:EXCERPT].rsplit(" ", 1)[0] + " …"
 
 
-def post_result(d: Delivery, yardstick: dict[Network, float], cutoff: date) -> PostResult:
+def post_result(
+    d: Delivery, yardstick: dict[Network, float], cutoff: date, locales: dict[Network, str]
+) -> PostResult:
     post, s = d.post, d.snapshot
-    text = post.text_for(d.network) if post else ""
+    text = post.text_for(d.network, locales.get(d.network)) if post else ""
     rate, basis = d.rate
     return PostResult(
         post=d.post_id,

@@ -65,8 +65,13 @@ def build_report(
     history = [d for d in everything if d.at.date() <= until]
     in_period = [d for d in history if d.at.date() >= period.start]
     yardstick = medians(history)
-    results = [bd.post_result(d, yardstick, cutoff) for d in in_period if d.post is not None]
-    past = [bd.post_result(d, yardstick, cutoff) for d in history]
+    locales = {
+        network: account.locale
+        for network, account in (space.client.accounts.items() if space.client else [])
+        if account.locale
+    }
+    results = [bd.post_result(d, yardstick, cutoff, locales) for d in in_period if d.post is not None]
+    past = [bd.post_result(d, yardstick, cutoff, locales) for d in history]
     networks = _networks(space, period, everything, in_period, metrics, as_of)
     follow = _Followers(metrics.accounts)
     strategy = space.strategy
@@ -119,6 +124,7 @@ def build_report(
         timezone=space.tz.key,
         currency=_currency(space),
         as_of=until,
+        prepared=as_of,
         partial=period.end >= as_of,
         networks=networks,
         objectives=objectives,
@@ -177,7 +183,9 @@ def _networks(
                 [s for s in metrics.accounts if s.network == network],
                 period.start,
                 min(period.end, as_of),
-                prior.engagement_rate if prior.rate_basis == "impressions" else None,
+                prior.engagement_rate
+if prior.rate_basis == "impressions" and prior.posts_measured >= bd.MIN_POSTS
+else None,
                 chart_from,
             )
         )

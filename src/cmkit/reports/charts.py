@@ -330,6 +330,9 @@ def campaigns(report: Report, i: I18n) -> Figure | None:
     ax.barh(names, [c.budget for c in rows][::-1], color=BUDGET, height=0.6, label=i.t("budget"))
     ax.barh(names, [c.spent for c in rows][::-1], color=SPENT, height=0.36, label=i.t("spent"))
     for k, c in enumerate(rows[::-1]):
+        if 0 < c.elapsed < 1:  # where the spend would be at a steady pace
+            pace = c.budget * c.elapsed
+            ax.plot([pace, pace], [k - 0.36, k + 0.36], color=INK, lw=2)
         parts = [f"{i.money(c.spent, c.currency, 0)} / {i.money(c.budget, c.currency, 0)}"]
         if c.cpa is not None:
             parts.append(f"{i.t('cpa')} {i.money(c.cpa, c.currency)}")
@@ -348,7 +351,12 @@ def campaigns(report: Report, i: I18n) -> Figure | None:
     from matplotlib.ticker import FuncFormatter
 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: i.money(v, rows[0].currency, 0)))
-    fig.legend(loc="outside lower right", ncols=2)
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], color=INK, lw=2))
+    labels.append(i.t("expected_pace"))
+    fig.legend(handles, labels, loc="outside lower right", ncols=3)
     ax.set_title(i.t("campaign_chart"))
     return fig
 

@@ -281,6 +281,9 @@ class I18n:
         for key in ("share", "target_share"):
             if key in p:
                 p[key] = self.points(p[key])
+        if rec.kind == "pillar_gap":
+            index = p.get("index")
+            p["index_note"] = f" ({self.t('index').lower()} {self.index(index)})" if index else ""
         for key in ("best_index", "worst_index", "index"):
             if key in p:
                 p[key] = self.index(p[key])

@@ -201,6 +201,7 @@ class Report:
     timezone: str
     currency: str
     as_of: date  # figures up to this day
+    prepared: date  # the day the report was made
     partial: bool  # the period is not over yet
     networks: list[NetworkSummary]
     objectives: list[ObjectiveResult]

@@ -23,6 +23,7 @@ LIFT = 1.2  # a group must beat the other by this factor to be worth a sentence
 DROP = 0.8  # an engagement rate falling below this share of the previous period's
 ADHERENCE_OK = 0.9
 PILLAR_GAP = 10.0  # percentage points under the strategy's share
+MIN_SHARE_SAMPLE = 10  # posts it takes before shares of posts say anything
 
 
 def recommend(
@@ -110,6 +111,7 @@ def recommend(
     for n in networks:
         if (
             n.engagement_rate is not None
+            and n.posts_measured >= MIN_POSTS
             and n.previous_engagement_rate
             and n.rate_basis == "impressions"
             and n.engagement_rate < DROP * n.previous_engagement_rate
@@ -181,7 +183,7 @@ def _best_slot(heatmap: list[HeatCell], by_hour: list[Group]) -> Recommendation 
 
 def _pillar_gaps(groups: list[Group], pillars: list[Pillar]) -> list[Recommendation]:
     total = sum(g.posts for g in groups)
-    if not total:
+    if total < MIN_SHARE_SAMPLE:
         return []
     out = []
     posts = {g.key: g for g in groups}

@@ -211,7 +211,7 @@ FR: dict[str, Any] = {
         ),
         "pillar_gap": (
             "Donner plus de place au thème « {pillar} ».",
-            "{share} des posts pour {target_share} visés par la stratégie (indice {index}).",
+            "{share} des posts pour {target_share} visés par la stratégie{index_note}.",
         ),
         "hashtag": ("Continuer à utiliser #{hashtag}.", "Indice {index} sur {posts} posts."),
         "rate_drop": (
@@ -328,7 +328,8 @@ EN: dict[str, Any] = {
     "chart_alt_followers": "Lines of followers per network over three months.",
     "chart_alt_engagement": "Bars of engagements per network in the period.",
     "chart_alt_kpi": "Progress bars for each objective with the expected pace.",
-    "chart_alt_heatmap": "Map of posting days and times, darker where posts engage more.",
+    "chart_alt_heatmap": "Map of posting days and times: purple where posts engage more "
+                         "than a typical post, orange where they engage less.",
     "chart_alt_campaigns": "Bars of each campaign's budget and spend.",
     "expected_pace": "expected pace",
     "progress": "progress",
@@ -424,7 +425,7 @@ EN: dict[str, Any] = {
         ),
         "pillar_gap": (
             "Give more room to the “{pillar}” theme.",
-            "{share} of posts against the {target_share} the strategy aims for (index {index}).",
+            "{share} of posts against the {target_share} the strategy aims for{index_note}.",
         ),
         "hashtag": ("Keep using #{hashtag}.", "Index {index} over {posts} posts."),
         "rate_drop": (
