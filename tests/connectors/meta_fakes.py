@@ -151,7 +151,7 @@ class Container:
 class Fault:
     method: str
     path: re.Pattern[str]
-    action: str  # "respond" | "timeout-after" | "kill-before" | "kill-after"
+    action: str  # "respond" | "timeout-after" | "kill-before" | "kill-after" | "pass" (count)
     response: Callable[[], httpx.Response] | None = None
     times: int = 1
 
@@ -1201,7 +1201,9 @@ class MetaWorkspace:
     def events(self, event: str) -> list[dict[str, Any]]:
         return [e for e in self.ledger() if e["event"] == event]
 
-    def publish(self, now: str = "2026-11-25T09:05:00+01:00") -> Any:
+    def publish(
+        self, now: str = "2026-11-25T09:05:00+01:00", concurrency: int | None = None
+    ) -> Any:
         """One `cmkit publish --due` run through the engine, against the fake."""
         from cmkit import publish, workspace
         from cmkit.connectors import http
@@ -1209,5 +1211,9 @@ class MetaWorkspace:
         with http.override(transport=httpx.MockTransport(self.fake.handler)), http.instant_sleep():
             ws = workspace.load(self.root)
             return publish.run(
-                ws, [], publish.Options(now=datetime.fromisoformat(now), lock_wait=0)
+                ws,
+                [],
+                publish.Options(
+                    now=datetime.fromisoformat(now), lock_wait=0, concurrency=concurrency
+                ),
             )

@@ -164,7 +164,7 @@ def test_throttling_holds_every_later_request_until_meta_allows_again(
     )
     ws.post("un", ["facebook"], "Premier", at="2026-11-25 09:00")
     ws.post("deux", ["facebook"], "Second", at="2026-11-25 09:01")
-    first, second = ws.publish().results
+    first, second = ws.publish(concurrency=1).results  # one after the other
     assert first.status == "failed" and "throttling" in first.message
     assert "allowed again around" in first.hint
     assert second.status == "failed" and "rate limit reached" in second.message
