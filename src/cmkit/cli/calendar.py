@@ -9,34 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console
+    from rich.text import Text
 
     from ..plan.calendar import ClientPlan, Period
     from ..plan.index import PlanWorkspace
     from ..plan.keydates import KeyDate
-
-# one style per state; the state's name is always printed too, so NO_COLOR loses nothing
-STYLES = {
-    "published": "green", "approved": "bold green", "partial": "yellow",
-    "overdue": "bold red", "missed": "red", "review": "cyan", "draft": "yellow",
-    "idea": "magenta", "cancelled": "dim strike", "empty": "bold yellow",
-    "holiday": "blue", "commercial": "blue", "key-date": "bold blue", "highlight": "bold blue",
-}
-SHORT = {"instagram": "ig", "facebook": "fb", "linkedin": "li", "x": "x", "threads": "th",
-         "bluesky": "bs", "mastodon": "ma", "telegram": "tg", "discord": "dc"}
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def short_networks(networks: list[str]) -> str:
-    return " ".join(SHORT.get(n, n) for n in networks)
-
-
-def legend(networks: set[str]) -> str:
-    return " · ".join(f"{SHORT.get(n, n)} {n}" for n in sorted(networks, key=list(SHORT).index))
-
 
 def calendar(
     ctx: typer.Context,
@@ -155,28 +133,27 @@ def _show_plan(ws: PlanWorkspace, period: Period, moment: datetime, as_json: boo
         return
     side_by_side = len(view.clients) > 1 and console.width >= 160
     width = min(console.width // 2 - 2, 100) if side_by_side else console.width
-    blocks = [render_client(plan, period, width) for plan in view.clients]
+    blocks = [render_client(console, plan, period, width) for plan in view.clients]
     if side_by_side:
         from rich.columns import Columns
 
         console.print(Columns(blocks, width=width))
     else:
-        for index, block in enumerate(blocks):
-            if index:
-                console.print()
-            console.print(block)
+        from rich.text import Text
+
+        console.print(Text("\n\n").join(blocks))
 
 
 def kind_label(key: KeyDate) -> str:
     return key.label or {"key-date": "key date"}.get(key.kind, key.kind)
 
 
-def render_client(plan: ClientPlan, period: Period, width: int = 80) -> RenderableType:
-    """One client's period as a table: a row per key date, post, and time with empty slots."""
-    from rich.console import Group
+def render_client(console: Console, plan: ClientPlan, period: Period, width: int = 80) -> Text:
+    """One client's period: a row per key date, post, and time with empty slots."""
     from rich.text import Text
 
     from ..plan.state import title_of
+    from .plantext import STYLES, grid, legend, plural, short_networks, wrapped
 
     counts = plan.counts()
     summary = ", ".join(f"{n} {state}" for state, n in sorted(
@@ -191,27 +168,26 @@ def render_client(plan: ClientPlan, period: Period, width: int = 80) -> Renderab
     if extra:
         header.append("\n")
         header.append(Text(" · ").join(extra))
-    table = plan_table(width)
+    rows: list[list[str | Text]] = []
     used: set[str] = set()
     for day in plan.days:
         if day.is_empty:
             continue
         label = f"{day.day:%a %d}"
         for key in day.key_dates:
-            table.add_row(label, "", Text("★ " + _key_name(key, day.day), overflow="fold",
-                                          no_wrap=False), "", "",
-                          Text(kind_label(key), STYLES.get(key.kind, "")))
+            rows.append([label, "", wrapped("★ " + _key_name(key, day.day)), "", "",
+                         Text(kind_label(key), STYLES.get(key.kind, ""))])
             label = ""
-        rows: list[tuple[datetime, int, list[RenderableType]]] = []
+        timed: list[tuple[datetime, int, list[str | Text]]] = []
         for planned in day.posts:
             post = planned.post
             assert post.at is not None
             nets = [str(n) for n in post.networks]
             used.update(nets)
             state = str(planned.state)
-            rows.append((post.at, 0, [f"{post.at:%H:%M}", title_of(post, 60),
-                                      short_networks(nets), str(post.format or ""),
-                                      Text(state, STYLES.get(state, ""))]))
+            timed.append((post.at, 0, [f"{post.at:%H:%M}", title_of(post, 60),
+                                       wrapped(short_networks(nets)), str(post.format or ""),
+                                       Text(state, STYLES.get(state, ""))]))
         empty: dict[datetime, list[str]] = {}
         formats: dict[datetime, set[str]] = {}
         for slot in day.empty_slots:
@@ -219,35 +195,25 @@ def render_client(plan: ClientPlan, period: Period, width: int = 80) -> Renderab
             formats.setdefault(slot.at, set()).add(str(slot.format or ""))
         for at, nets in empty.items():
             used.update(nets)
-            rows.append((at, 1, [f"{at:%H:%M}", Text("· empty slot", "dim"), short_networks(nets),
-                                 "/".join(sorted(f for f in formats[at] if f)),
-                                 Text("empty", STYLES["empty"])]))
-        for _, _, row in sorted(rows, key=lambda r: (r[0], r[1])):
-            table.add_row(label, *row)
+            timed.append((at, 1, [f"{at:%H:%M}", Text("· empty slot", "dim"),
+                                  wrapped(short_networks(nets)),
+                                  "/".join(sorted(f for f in formats[at] if f)),
+                                  Text("empty", STYLES["empty"])]))
+        for _, _, row in sorted(timed, key=lambda r: (r[0], r[1])):
+            rows.append([label, *row])
             label = ""
-    parts: list[RenderableType] = [header]
-    parts.append(table if table.row_count else Text("nothing planned, no slot to fill", "dim"))
+    parts = [header]
+    if rows:
+        # Day, Time, Post (what is left), Networks, Format, Status
+        fixed = [6, 5, 11, 8, 9]
+        post_width = max(16, width - sum(fixed) - 2 * len(fixed))
+        parts.append(grid(console, rows, [6, 5, post_width, 11, 8, 9],
+                          header=["Day", "Time", "Post", "Networks", "Format", "Status"]))
+    else:
+        parts.append(Text("nothing planned, no slot to fill", "dim"))
     if used:
         parts.append(Text(legend(used), "dim"))
-    return Group(*parts)
-
-
-def plan_table(width: int) -> Any:
-    """Day, time, post, networks, format, status in `width` columns; the post title shrinks."""
-    from rich import box
-    from rich.table import Table
-
-    fixed = {"Day": 6, "Time": 5, "Networks": 11, "Format": 8, "Status": 9}
-    # two spaces between columns: one of padding, one of the box's blank divider
-    post_width = max(16, width - sum(fixed.values()) - 2 * len(fixed) - 1)
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
-    table.add_column("Day", no_wrap=True, width=fixed["Day"])
-    table.add_column("Time", no_wrap=True, width=fixed["Time"])
-    table.add_column("Post", overflow="ellipsis", no_wrap=True, max_width=post_width)
-    table.add_column("Networks", overflow="fold", width=fixed["Networks"])
-    table.add_column("Format", no_wrap=True, width=fixed["Format"])
-    table.add_column("Status", no_wrap=True, width=fixed["Status"])
-    return table
+    return Text("\n").join(parts)
 
 
 def _key_name(key: KeyDate, day: date) -> str:
@@ -262,12 +228,11 @@ def _key_name(key: KeyDate, day: date) -> str:
 
 def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
     """Key dates of every selected client, shared ones once."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     from ..plan.keydates import DateBook
     from .common import note, out, print_json
+    from .plantext import STYLES, grid, wrapped
 
     merged: dict[tuple[date, str, str], dict[str, Any]] = {}
     for plan in ws.clients:
@@ -284,29 +249,31 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
                     "dates": [{**e["key"].to_dict(), "clients": e["clients"]}
                               for e in entries]})
         return
+    console = out()
+    title = Text(f"Key dates {period.start:%d %b %Y} – {period.end:%d %b %Y}", "bold")
+    if not entries:
+        console.print(Text.assemble(title, "\n", ("no key date in this range", "dim")))
+        return
     everyone = len(ws.clients)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
-                  title=f"Key dates {period.start:%d %b %Y} – {period.end:%d %b %Y}",
-                  title_justify="left")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Key date", overflow="fold", ratio=1)
-    table.add_column("Kind", no_wrap=True)
-    if everyone > 1:
-        table.add_column("Clients", overflow="fold")
+    rows: list[list[str | Text]] = []
     month = None
     for entry in entries:
         key = entry["key"]
         if (key.start.year, key.start.month) != month:
             month = (key.start.year, key.start.month)
-            table.add_row(Text(f"{key.start:%B %Y}", "bold"))
-        when = f"{key.start:%a %d}"
-        row: list[RenderableType] = [when, _key_name(key, key.start),
-                                     Text(kind_label(key), STYLES.get(key.kind, ""))]
+            month_row: list[str | Text] = ["", Text(f"{key.start:%B %Y}", "bold"), ""]
+            rows.append(month_row + [""] * (everyone > 1))
+        row: list[str | Text] = [f"{key.start:%a %d}", wrapped(_key_name(key, key.start)),
+                                 Text(kind_label(key), STYLES.get(key.kind, ""))]
         if everyone > 1:
-            row.append("all" if len(entry["clients"]) == everyone else
-                       ", ".join(entry["clients"]))
-        table.add_row(*row)
-    out().print(table if entries else Text("no key date in this range", "dim"))
+            row.append(wrapped("all" if len(entry["clients"]) == everyone else
+                               ", ".join(entry["clients"])))
+        rows.append(row)
+    # Date, Key date (what is left), Kind, Clients
+    widths = [6, 0, 10] + ([18] if everyone > 1 else [])
+    widths[1] = max(20, console.width - sum(widths) - 2 * (len(widths) - 1))
+    header = ["Date", "Key date", "Kind"] + (["Clients"] if everyone > 1 else [])
+    console.print(Text.assemble(title, "\n", grid(console, rows, widths, header)))
 
 
 def _write_ics(ws: PlanWorkspace, period: Period, moment: datetime, target: Path) -> None:

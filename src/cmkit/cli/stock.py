@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console
+    from rich.text import Text
 
     from ..plan.stock import ClientStock
 
@@ -49,22 +50,20 @@ def stock(
     if not reports:
         note("no client yet (cmkit init CLIENT)")
         return
+    from rich.text import Text
+
     console = out()
-    for index, report in enumerate(reports):
-        if index:
-            console.print()
-        console.print(render(report))
+    console.print(Text("\n\n").join(render(console, r) for r in reports))
 
 
-def render(report: ClientStock) -> RenderableType:
-    from rich.console import Group
+def render(console: Console, report: ClientStock) -> Text:
     from rich.text import Text
 
     from ..plan.stock import IN_STOCK
-    from .calendar import STYLES, plural
+    from .plantext import STYLES, plural
 
-    parts: list[RenderableType] = [Text.assemble(
-        (report.name, "bold"), f" · stock on {report.today:%a %d %b %Y}")]
+    parts: list[Text] = [Text.assemble((report.name, "bold"),
+                                       f" · stock on {report.today:%a %d %b %Y}")]
     order = ["overdue", "approved", "partial", "review", "draft", "idea", "missed", "published",
              "cancelled"]
     shown = sorted(((s, n) for s, n in report.states.items() if n),
@@ -81,8 +80,8 @@ def render(report: ClientStock) -> RenderableType:
         states.append(Text(" · ").join(others))
     parts.append(states)
     parts.append(_runway(report))
-    parts += _soon(report)
-    balance = _balance(report)
+    parts.append(_soon(console, report))
+    balance = _balance(console, report)
     if balance is not None:
         parts.append(balance)
     for title, counts in (("By pillar", report.pillars), ("By format", report.formats),
@@ -90,10 +89,10 @@ def render(report: ClientStock) -> RenderableType:
         if counts:
             parts.append(Text.assemble((f"{title}: ", "bold"), " · ".join(
                 f"{name} {n}" for name, n in counts.items())))
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
-def _runway(report: ClientStock) -> RenderableType:
+def _runway(report: ClientStock) -> Text:
     from rich.text import Text
 
     runway = report.runway
@@ -119,28 +118,21 @@ def _runway(report: ClientStock) -> RenderableType:
     return line
 
 
-def _soon(report: ClientStock) -> list[RenderableType]:
-    from rich import box
-    from rich.table import Table
+def _soon(console: Console, report: ClientStock) -> Text:
     from rich.text import Text
 
-    from .calendar import STYLES, plural
+    from .plantext import STYLES, grid, plural, wrapped
 
-    table = Table(box=box.SIMPLE, show_header=False, padding=(0, 1, 0, 0), pad_edge=False,
-                  show_edge=False)
-    table.add_column("what", no_wrap=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("detail", overflow="fold")
+    rows: list[list[str | Text]] = []
     for slot in report.next_unfilled:
-        table.add_row(Text("empty slot", STYLES["empty"]), f"{slot.at:%a %d %b %H:%M}",
-                      str(slot.network) + (f" ({slot.format})" if slot.format else ""))
+        rows.append([Text("empty slot", STYLES["empty"]), f"{slot.at:%a %d %b %H:%M}",
+                     wrapped(str(slot.network) + (f" ({slot.format})" if slot.format else ""))])
     for post in report.to_approve[:5]:
         assert post.at is not None
-        table.add_row(Text("to approve", "cyan"), f"{post.at:%a %d %b %H:%M}",
-                      Text.assemble(post.id, " (", (str(post.status),
-                                                    STYLES.get(str(post.status), "")), ")"))
+        rows.append([Text("to approve", "cyan"), f"{post.at:%a %d %b %H:%M}",
+                     wrapped(f"{post.id} ({post.status})")])
     if len(report.to_approve) > 5:
-        table.add_row("", "", Text(f"… and {len(report.to_approve) - 5} more to approve", "dim"))
+        rows.append(["", "", Text(f"… and {len(report.to_approve) - 5} more to approve", "dim")])
     for need in report.highlights:
         occurrence = need.occurrence
         span = f"{occurrence.start:%d %b}" + (f"–{occurrence.end:%d %b}" if occurrence.end else "")
@@ -150,43 +142,43 @@ def _soon(report: ClientStock) -> list[RenderableType]:
                 lacks.append(f"{need.have} of {plural(need.wanted, 'post')}")
             if need.networks_missing:
                 lacks.append(f"nothing on {', '.join(need.networks_missing)}")
-            table.add_row(Text("highlight", "yellow"), span, Text.assemble(
-                occurrence.name, ": ", ("; ".join(lacks), "yellow")))
+            rows.append([Text("highlight", "yellow"), span,
+                         wrapped(f"{occurrence.name}: {'; '.join(lacks)}")])
         else:
-            table.add_row(Text("highlight", "green"), span, Text.assemble(
-                occurrence.name, ": ", (f"{plural(need.have, 'post')}, covered", "green")))
+            rows.append([Text("highlight", "green"), span, wrapped(
+                f"{occurrence.name}: {plural(need.have, 'post')}, covered")])
     heading = Text(f"Soon missing (next {report.window_days} days)", "bold")
-    if not table.row_count:
-        return [heading, Text("  nothing: every slot is planned and approved", "green")]
-    return [heading, table]
+    if not rows:
+        return Text.assemble(heading, "\n", ("  nothing: every slot is planned and approved",
+                                             "green"))
+    detail = max(20, console.width - 10 - 16 - 4)
+    return Text.assemble(heading, "\n", grid(console, rows, [10, 16, detail]))
 
 
-def _balance(report: ClientStock) -> RenderableType | None:
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
+def _balance(console: Console, report: ClientStock) -> Text | None:
     from rich.text import Text
+
+    from .plantext import grid
 
     if not report.balance:
         return None
     coming = sum(b.count for b in report.balance)
     title = Text.assemble(("Pillar balance", "bold"),
                           f" ({coming} post(s) planned in the next {report.window_days} days)")
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
-    table.add_column("Pillar", no_wrap=True, overflow="ellipsis", max_width=30)
-    table.add_column("Target", justify="right")
-    table.add_column("Planned", justify="right")
-    table.add_column("Posts", justify="right")
-    table.add_column("", no_wrap=True)
+    rows: list[list[str | Text]] = []
     for share in report.balance:
         delta = share.delta
         flag = Text("")
         if share.off_balance and delta is not None:
             flag = Text(f"{delta:+.0f} pts {'over' if delta > 0 else 'under'}", "yellow")
-        table.add_row(share.label, "—" if share.target is None else f"{share.target:g} %",
-                      "—" if share.actual is None else f"{share.actual:.0f} %",
-                      str(share.count), flag)
-    return Group(title, table)
+        rows.append([share.label, "—" if share.target is None else f"{share.target:g} %",
+                     "—" if share.actual is None else f"{share.actual:.0f} %",
+                     str(share.count), flag])
+    label = min(30, max(len(r[0]) for r in rows if isinstance(r[0], str)))
+    table = grid(console, rows, [max(label, 6), 6, 7, 5, 15],
+                 header=["Pillar", "Target", "Planned", "Posts", ""],
+                 justify=["left", "right", "right", "right", "left"])
+    return Text.assemble(title, "\n", table)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console
+    from rich.text import Text
 
     from ..plan.today import Item, Section, TodayReport
 
@@ -58,28 +59,28 @@ def today(
     else:
         from .common import out
 
-        out().print(render(report, ws.config.timezone))
+        console = out()
+        console.print(render(console, report, ws.config.timezone))
     blocking = any(item.level == "alert" for section in report.sections
                    if section.key in TIMED for item in section.items)
     raise typer.Exit(1 if blocking else 0)
 
 
-def render(report: TodayReport, zone: str) -> RenderableType:
-    from rich.console import Group
+def render(console: Console, report: TodayReport, zone: str) -> Text:
     from rich.text import Text
 
-    parts: list[RenderableType] = [Text.assemble(
+    parts: list[Text] = [Text.assemble(
         ("Today", "bold"), f" · {report.day:%A %d %B %Y} · {zone}")]
     for section in report.sections:
         parts.append(Text(""))
-        parts += _section(section, zone)
-    return Group(*parts)
+        parts.append(_section(console, section, zone))
+    return Text("\n").join(parts)
 
 
-def _section(section: Section, zone: str) -> list[RenderableType]:
-    from rich import box
-    from rich.table import Table
+def _section(console: Console, section: Section, zone: str) -> Text:
     from rich.text import Text
+
+    from .plantext import grid
 
     alerts = sum(item.level in ("alert", "warn") for item in section.items)
     title = Text(section.title, "bold")
@@ -88,27 +89,26 @@ def _section(section: Section, zone: str) -> list[RenderableType]:
         if alerts:
             title.append(f" — {alerts} to look at", "yellow")
     if not section.items:
-        return [title, Text(f"  {section.empty}", "dim")]
-    table = Table(box=box.SIMPLE, show_header=False, padding=(0, 1, 0, 0), pad_edge=False,
-                  show_edge=False)
-    table.add_column("mark", no_wrap=True)
+        return Text.assemble(title, "\n", (f"  {section.empty}", "dim"))
     timed = section.key in TIMED
-    if timed:
-        table.add_column("when", no_wrap=True)
     with_client = any(item.client for item in section.items)
-    if with_client:
-        table.add_column("client", no_wrap=True, max_width=22, overflow="ellipsis")
-    table.add_column("what", overflow="fold", ratio=1)
+    rows: list[list[str | Text]] = []
     for item in section.items:
         mark, style = MARKS[item.level]
-        row: list[RenderableType] = [Text(mark, style)]
+        row: list[str | Text] = [Text(mark, style)]
         if timed:
             row.append(_when(item, section.key, zone))
         if with_client:
             row.append(item.client or "")
         row.append(_what(item))
-        table.add_row(*row)
-    return [title, table]
+        rows.append(row)
+    widths = [1]
+    if timed:
+        widths.append(max(len(str(r[1])) for r in rows))
+    if with_client:
+        widths.append(min(22, max(len(str(r[-2])) for r in rows)))
+    widths.append(max(20, console.width - sum(widths) - 2 * len(widths)))
+    return Text.assemble(title, "\n", grid(console, rows, widths))
 
 
 def _when(item: Item, key: str, zone: str) -> str:
@@ -121,10 +121,10 @@ def _when(item: Item, key: str, zone: str) -> str:
     return shown + (f" {local:%Z}" if tz and tz != zone else "")
 
 
-def _what(item: Item) -> RenderableType:
+def _what(item: Item) -> Text:
     from rich.text import Text
 
-    text = Text(item.text)
+    text = Text(item.text, no_wrap=False)
     if item.level == "done":
         text.append(" — published", "green")
     elif item.checks:

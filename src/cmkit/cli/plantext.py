@@ -1,0 +1,98 @@
+"""What `calendar`, `stock` and `today` share on screen: status styles, network
+abbreviations, and a light column layout.
+
+rich's Table costs a quarter of a millisecond per line; a month of 50 clients is 6,000
+lines. `grid` lays out fixed-width columns into one Text instead (ten times faster), with
+the same look: header, rule, two spaces between columns, cells cut with an ellipsis or
+wrapped when marked so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# one style per state; the state's name is always printed too, so NO_COLOR loses nothing
+STYLES = {
+    "published": "green", "approved": "bold green", "partial": "yellow",
+    "overdue": "bold red", "missed": "red", "review": "cyan", "draft": "yellow",
+    "idea": "magenta", "cancelled": "dim strike", "empty": "bold yellow",
+    "holiday": "blue", "commercial": "blue", "key-date": "bold blue", "highlight": "bold blue",
+}
+SHORT = {"instagram": "ig", "facebook": "fb", "linkedin": "li", "x": "x", "threads": "th",
+         "bluesky": "bs", "mastodon": "ma", "telegram": "tg", "discord": "dc"}
+
+Justify = Literal["left", "right"]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def short_networks(networks: Sequence[str]) -> str:
+    return " ".join(SHORT.get(n, n) for n in networks)
+
+
+def legend(networks: set[str]) -> str:
+    order = list(SHORT)
+    return " · ".join(f"{SHORT.get(n, n)} {n}" for n in sorted(
+        networks, key=lambda n: order.index(n) if n in order else len(order)))
+
+
+def wrapped(text: str, style: str = "") -> Text:
+    """A cell that wraps onto more lines instead of being cut."""
+    from rich.text import Text
+
+    return Text(text, style, no_wrap=False)
+
+
+def grid(console: Console, rows: Sequence[Sequence[str | Text]], widths: Sequence[int],
+         header: Sequence[str] | None = None,
+         justify: Sequence[Justify] | None = None) -> Text:
+    """Rows in columns of the given widths, as one Text."""
+    from rich.text import Text
+
+    justify = justify or ["left"] * len(widths)
+    lines: list[Text] = []
+    if header:
+        lines.append(_line([Text(h, "bold") for h in header], widths, justify))
+        lines.append(Text("─" * (sum(widths) + 2 * (len(widths) - 1)), "dim"))
+    for row in rows:
+        columns: list[list[Text]] = []
+        for cell, width in zip(row, widths, strict=True):
+            text = cell if isinstance(cell, Text) else Text(cell)
+            if text.no_wrap is False and text.cell_len > width:
+                columns.append(list(text.wrap(console, width)))
+            else:
+                columns.append([text])
+        for index in range(max(len(c) for c in columns)):
+            lines.append(_line([c[index] if index < len(c) else Text("") for c in columns],
+                               widths, justify))
+    return Text("\n").join(lines)
+
+
+def _line(cells: Sequence[Text], widths: Sequence[int], justify: Sequence[Justify]) -> Text:
+    from rich.text import Text
+
+    line = Text()
+    for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+        piece = cell.copy()
+        if piece.cell_len > width:
+            # cut at the width, without a space before the ellipsis
+            piece.truncate(max(width - 1, 0))
+            piece.rstrip()
+            piece.append("…")
+        gap = width - piece.cell_len
+        if index:
+            line.append("  ")
+        if justify[index] == "right":
+            line.append(" " * gap)
+        line.append_text(piece)
+        if justify[index] == "left":
+            line.append(" " * gap)
+    line.rstrip()
+    return line
