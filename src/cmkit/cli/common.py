@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+import typer.core
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,3 +88,15 @@ def connector_factory(root: Path) -> Any:
         return get_connector(network, account, secrets.lookup_for(slug, str(network), account))
 
     return open_connector
+
+
+class DefaultCommandGroup(typer.core.TyperGroup):
+    """A command group whose bare form runs its `list` command: `cmkit inbox martin` is
+    `cmkit inbox list martin`, while `cmkit inbox pull` still runs `pull`."""
+
+    default_command = "list"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Problem
 from .cache import ClientResult, PostSummary, fingerprint, load_cached, save_cached
+from .campaigns import ended_without_results
 from .timed import missed_posts
 
 PARALLEL_MIN_FILES = 600  # below this, forking workers costs more than it saves
@@ -62,7 +64,14 @@ def check_workspace(
     for slug in slugs:
         problems += results[slug].problems
         problems += missed_posts(results[slug].posts, grace)
+        problems += ended_without_results(base / slug, root, _today())
     return sorted(set(problems))
+
+
+def _today() -> date:
+    from ..clock import now
+
+    return now().date()
 
 
 def _workspace_level(root: Path, config_file: str) -> tuple[list[Problem], str]:
@@ -120,6 +129,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
 
     from ..models import WorkspaceConfig
     from ..workspace import CLIENTS_DIR, Workspace, load_client, load_model
+    from .campaigns import check_campaigns
     from .content import check_content
     from .plan import check_plan
     from .posts import check_posts
@@ -137,6 +147,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     problems += check_posts(space)
     problems += check_content(space)
     problems += check_plan(space, ws.rel)
+    problems += check_campaigns(space, ws.rel)
     published = check_published(space, problems)
     known = {p.rel: p.raw for p in space.posts}
     problems += scan_files(root, workspace_files(root, space.root), known)

@@ -78,6 +78,11 @@ _RULES = [
     # strategy and calendar
     Rule("strategy/deadline-outside-period", W, "an objective's deadline outside the period"),
     Rule("calendar/unknown-pillar", W, "a slot's pillar the strategy does not define"),
+    # paid campaigns
+    Rule("campaign/split-over-budget", E, "a budget split adding up to more than the budget"),
+    Rule("campaign/spend-outside-dates", W, "spend dated before the start or after the end"),
+    Rule("campaign/overspend", W, "more spent (entered and imported) than the budget"),
+    Rule("campaign/no-results", W, "a campaign ended days ago with no result entered"),
     # secrets
     Rule("secret/token", E, "something in a file that looks like a token or password"),
     Rule("secret/env-tracked", E, "a .env file tracked by git"),
