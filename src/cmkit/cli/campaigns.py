@@ -83,7 +83,7 @@ def _lines(item: CampaignView) -> list[str]:
     lines = [
         f"  {item.id}  {c.name}"[:80],
         f"    {c.platform} · {c.objective} · {c.start:%d %b} → {c.end:%d %b %Y}"
-        + (f" · day {p.day} of {p.days}" if 0 < p.day and p.status != "ended" else ""),
+        + (f" · day {p.day} of {p.days}" if p.day > 0 and p.status != "ended" else ""),
         f"    spent {_money(f.spend, cur)} of {_money(total, cur)}{share}"
         + (f", to {f.spend_through:%d %b}" if f.spend_through else ""),
     ]
