@@ -285,3 +285,18 @@ def test_usage_errors(ws: PublishWs, cmkit: Callable[..., Any]) -> None:
     unknown = cmkit("-w", ws.root, "publish", "--post", "nope")
     assert unknown.exit_code == 2 and "no post 'nope'" in unknown.stderr
     assert cmkit("-w", ws.root, "publish", "--due", "--network", "myspace").exit_code == 2
+
+
+def test_quiet_prints_nothing_when_all_went_out_and_only_what_did_not(
+    ws: PublishWs, peer: FaultPeer, cmkit: Callable[..., Any]
+) -> None:
+    ws.add_post("ok", "2026-11-25 09:30")
+    quiet = cmkit("-w", ws.root, "publish", "--due", "--quiet")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert cmkit("-w", ws.root, "publish", "--due", "-q").stderr == ""  # not even "nothing due"
+    ws.add_post("good", "2026-11-25 09:40")
+    ws.add_post("bad", "2026-11-25 09:45", "[refuse] non")
+    noisy = cmkit("-w", ws.root, "publish", "--due", "--quiet")
+    assert noisy.exit_code == 4
+    assert "bad" in noisy.stdout and "good" not in noisy.stdout
+    assert noisy.stderr.strip() == "1 FAILED"

@@ -9,9 +9,9 @@ import typer
 CAPABILITY_WORDS = {
     "publish": "publish",
     "find_published": "recovery",
-    "verify": "accounts check",
-    "account_metrics": "account metrics",
-    "post_metrics": "post metrics",
+    "verify": "verify",
+    "account_metrics": "metrics",
+    "post_metrics": "metrics",
     "mentions": "mentions",
     "search": "search",
     "reply": "replies",
@@ -24,8 +24,9 @@ def connectors(
     """List the connectors: built-in and plugin (entry-point group cmkit.connectors.v1),
     each network's text and media limits, and what each connector can do.
 
-    "recovery" means cmkit can look a post up on the network after an interrupted
-    run; without it, such a post is reported for a human to check, never resent.
+    "recovery": cmkit can look a post up on the network after an interrupted run
+    (without it, such a post is reported for a human to check, never resent);
+    "verify": `cmkit accounts check` can test the account.
     """
     from ..connectors import describe
     from .common import out, print_json
@@ -73,7 +74,8 @@ def _can_text(row: dict[str, object]) -> str:
         return f"broken: {row['error']}"
     caps = row["capabilities"]
     assert isinstance(caps, list)
-    return ", ".join(CAPABILITY_WORDS.get(str(c), str(c)) for c in caps)
+    words = [CAPABILITY_WORDS.get(str(c), str(c)) for c in caps]
+    return ", ".join(dict.fromkeys(words))  # account and post metrics read as one word
 
 
 def register(app: typer.Typer) -> None:

@@ -121,6 +121,12 @@ def publish(
             "--resend", help="Record that --post did NOT go out on --network, then send it."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print only what did not go out, and warnings (for cron)."
+        ),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Publish what is due, exactly once, and record it in each client's data/ledger.jsonl.
@@ -169,7 +175,7 @@ def publish(
 
         print_json(report.to_json())
     else:
-        _print(report, ws.config.timezone)
+        _print(report, ws.config.timezone, quiet)
     raise typer.Exit(0 if report.busy else report.exit_code)
 
 
@@ -247,19 +253,26 @@ def _log_to_file() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _print(report: Report, timezone: str) -> None:
+def _print(report: Report, timezone: str, quiet: bool = False) -> None:
     from rich import box
     from rich.table import Table
 
+    from ..publish import FAILING
     from .common import err, note, out
 
     for warning in report.warnings:
         note(f"warning: {warning}")
     if report.busy:
-        note(report.busy)
+        if not quiet:
+            note(report.busy)
         return
     if report.dry_run:
         _print_deliveries(report)
+    if quiet:
+        # cron mails any output: a run where everything went out prints nothing at all
+        report.results = [r for r in report.results if r.status in FAILING]
+        if not report.results:
+            return
     if not report.results:
         from zoneinfo import ZoneInfo
 
@@ -278,12 +291,13 @@ def _print(report: Report, timezone: str) -> None:
         table.add_column("Result", no_wrap=True)
         table.add_column("Details", overflow="fold")
         for r in results:
-            table.add_row(r.post, r.network, STATUS_WORDS.get(r.status, r.status), _details(r))
+            details = "" if report.outbox and r.status == "published" else _details(r)
+            table.add_row(r.post, r.network, STATUS_WORDS.get(r.status, r.status), details)
         out().print(table)
     counts = report.counts()
     summary = ", ".join(f"{n} {STATUS_WORDS.get(s, s)}" for s, n in sorted(counts.items()))
-    where = f" (outbox {report.outbox})" if report.outbox else ""
-    err().print(f"{summary}{where}", markup=False, highlight=False)
+    where = f" — files in {report.outbox}/CLIENT/" if report.outbox else ""
+    err().print(f"{summary}{where}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _details(r: Result) -> str:
@@ -310,14 +324,18 @@ def _print_deliveries(report: Report) -> None:
             markup=False,
             highlight=False,
         )
-        console.print(record["text"], markup=False, highlight=False)
+        console.print(record["text"], markup=False, highlight=False, soft_wrap=True)
         for part in record["thread"]:
-            console.print(f"  ↳ {part}", markup=False, highlight=False)
+            console.print(f"  ↳ {part}", markup=False, highlight=False, soft_wrap=True)
         for media in record["media"]:
             alt = f" — alt: {media['alt']}" if media["alt"] else " — no alt text"
-            console.print(f"  [media] {media['path']}{alt}", markup=False, highlight=False)
+            console.print(
+                f"  [media] {media['path']}{alt}", markup=False, highlight=False, soft_wrap=True
+            )
         if record["link"]:
-            console.print(f"  [link] {record['link']}", markup=False, highlight=False)
+            console.print(
+                f"  [link] {record['link']}", markup=False, highlight=False, soft_wrap=True
+            )
         console.print("")
 
 
