@@ -141,7 +141,9 @@ def _show_plan(ws: PlanWorkspace, period: Period, moment: datetime, as_json: boo
     else:
         from rich.text import Text
 
-        console.print(Text("\n\n").join(blocks))
+        from .plantext import show
+
+        show(console, Text("\n\n").join(blocks))
 
 
 def kind_label(key: KeyDate) -> str:
@@ -153,7 +155,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
     from rich.text import Text
 
     from ..plan.state import title_of
-    from .plantext import STYLES, grid, legend, plural, short_networks, wrapped
+    from .plantext import STYLES, fit, grid, legend, plural, short_networks, wrapped
 
     counts = plan.counts()
     summary = ", ".join(f"{n} {state}" for state, n in sorted(
@@ -202,7 +204,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
         for _, _, row in sorted(timed, key=lambda r: (r[0], r[1])):
             rows.append([label, *row])
             label = ""
-    parts = [header]
+    parts = [fit(console, header, width)]
     if rows:
         # Day, Time, Post (what is left), Networks, Format, Status
         fixed = [6, 5, 11, 8, 9]
@@ -212,7 +214,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
     else:
         parts.append(Text("nothing planned, no slot to fill", "dim"))
     if used:
-        parts.append(Text(legend(used), "dim"))
+        parts.append(fit(console, Text(legend(used), "dim"), width))
     return Text("\n").join(parts)
 
 
@@ -232,7 +234,7 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
 
     from ..plan.keydates import DateBook
     from .common import note, out, print_json
-    from .plantext import STYLES, grid, wrapped
+    from .plantext import STYLES, grid, show, wrapped
 
     merged: dict[tuple[date, str, str], dict[str, Any]] = {}
     for plan in ws.clients:
@@ -273,7 +275,7 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
     widths = [6, 0, 10] + ([18] if everyone > 1 else [])
     widths[1] = max(20, console.width - sum(widths) - 2 * (len(widths) - 1))
     header = ["Date", "Key date", "Kind"] + (["Clients"] if everyone > 1 else [])
-    console.print(Text.assemble(title, "\n", grid(console, rows, widths, header)))
+    show(console, Text.assemble(title, "\n", grid(console, rows, widths, header)))
 
 
 def _write_ics(ws: PlanWorkspace, period: Period, moment: datetime, target: Path) -> None:

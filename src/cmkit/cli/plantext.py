@@ -80,19 +80,33 @@ def _line(cells: Sequence[Text], widths: Sequence[int], justify: Sequence[Justif
 
     line = Text()
     for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-        piece = cell.copy()
-        if piece.cell_len > width:
+        piece = cell
+        length = piece.cell_len
+        if length > width:
             # cut at the width, without a space before the ellipsis
+            piece = cell.copy()
             piece.truncate(max(width - 1, 0))
             piece.rstrip()
             piece.append("…")
-        gap = width - piece.cell_len
+            length = piece.cell_len
         if index:
             line.append("  ")
         if justify[index] == "right":
-            line.append(" " * gap)
+            line.append(" " * (width - length))
         line.append_text(piece)
-        if justify[index] == "left":
-            line.append(" " * gap)
+        if justify[index] == "left" and index < len(cells) - 1:
+            line.append(" " * (width - length))
     line.rstrip()
     return line
+
+
+def fit(console: Console, text: Text, width: int | None = None) -> Text:
+    """Prose wrapped to the width, so the whole output can be printed without rewrapping."""
+    from rich.text import Text
+
+    return Text("\n").join(text.wrap(console, width or console.width))
+
+
+def show(console: Console, text: Text) -> None:
+    """Print laid-out text as it is: every line already fits (see `grid` and `fit`)."""
+    console.print(text, no_wrap=True, crop=False, overflow="ignore")

@@ -52,15 +52,17 @@ def stock(
         return
     from rich.text import Text
 
+    from .plantext import show
+
     console = out()
-    console.print(Text("\n\n").join(render(console, r) for r in reports))
+    show(console, Text("\n\n").join(render(console, r) for r in reports))
 
 
 def render(console: Console, report: ClientStock) -> Text:
     from rich.text import Text
 
     from ..plan.stock import IN_STOCK
-    from .plantext import STYLES, plural
+    from .plantext import STYLES, fit, plural
 
     parts: list[Text] = [Text.assemble((report.name, "bold"),
                                        f" · stock on {report.today:%a %d %b %Y}")]
@@ -78,8 +80,8 @@ def render(console: Console, report: ClientStock) -> Text:
     if others:
         states.append(" · ")
         states.append(Text(" · ").join(others))
-    parts.append(states)
-    parts.append(_runway(report))
+    parts.append(fit(console, states))
+    parts.append(fit(console, _runway(report)))
     parts.append(_soon(console, report))
     balance = _balance(console, report)
     if balance is not None:
@@ -87,8 +89,8 @@ def render(console: Console, report: ClientStock) -> Text:
     for title, counts in (("By pillar", report.pillars), ("By format", report.formats),
                           ("By network", report.networks)):
         if counts:
-            parts.append(Text.assemble((f"{title}: ", "bold"), " · ".join(
-                f"{name} {n}" for name, n in counts.items())))
+            parts.append(fit(console, Text.assemble((f"{title}: ", "bold"), " · ".join(
+                f"{name} {n}" for name, n in counts.items()))))
     return Text("\n").join(parts)
 
 
@@ -113,7 +115,7 @@ def _runway(report: ClientStock) -> Text:
         line.append(f" ({runway.covered} slot{'s' if runway.covered > 1 else ''} covered "
                     "before it)")
     if report.undated_ready:
-        line.append(f"\n  {report.undated_ready} approved post(s) without a date could fill "
+        line.append(f"\n{report.undated_ready} approved post(s) without a date could fill "
                     "the gap")
     return line
 
@@ -158,7 +160,7 @@ def _soon(console: Console, report: ClientStock) -> Text:
 def _balance(console: Console, report: ClientStock) -> Text | None:
     from rich.text import Text
 
-    from .plantext import grid
+    from .plantext import fit, grid
 
     if not report.balance:
         return None
@@ -178,7 +180,7 @@ def _balance(console: Console, report: ClientStock) -> Text | None:
     table = grid(console, rows, [max(label, 6), 6, 7, 5, 15],
                  header=["Pillar", "Target", "Planned", "Posts", ""],
                  justify=["left", "right", "right", "right", "left"])
-    return Text.assemble(title, "\n", table)
+    return Text.assemble(fit(console, title), "\n", table)
 
 
 def register(app: typer.Typer) -> None:

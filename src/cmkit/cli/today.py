@@ -60,7 +60,9 @@ def today(
         from .common import out
 
         console = out()
-        console.print(render(console, report, ws.config.timezone))
+        from .plantext import show
+
+        show(console, render(console, report, ws.config.timezone))
     blocking = any(item.level == "alert" for section in report.sections
                    if section.key in TIMED for item in section.items)
     raise typer.Exit(1 if blocking else 0)
@@ -69,8 +71,10 @@ def today(
 def render(console: Console, report: TodayReport, zone: str) -> Text:
     from rich.text import Text
 
-    parts: list[Text] = [Text.assemble(
-        ("Today", "bold"), f" · {report.day:%A %d %B %Y} · {zone}")]
+    from .plantext import fit
+
+    parts: list[Text] = [fit(console, Text.assemble(
+        ("Today", "bold"), f" · {report.day:%A %d %B %Y} · {zone}"))]
     for section in report.sections:
         parts.append(Text(""))
         parts.append(_section(console, section, zone))
@@ -80,7 +84,7 @@ def render(console: Console, report: TodayReport, zone: str) -> Text:
 def _section(console: Console, section: Section, zone: str) -> Text:
     from rich.text import Text
 
-    from .plantext import grid
+    from .plantext import fit, grid
 
     alerts = sum(item.level in ("alert", "warn") for item in section.items)
     title = Text(section.title, "bold")
@@ -88,6 +92,7 @@ def _section(console: Console, section: Section, zone: str) -> Text:
         title.append(f" ({len(section.items)})")
         if alerts:
             title.append(f" — {alerts} to look at", "yellow")
+    title = fit(console, title)
     if not section.items:
         return Text.assemble(title, "\n", (f"  {section.empty}", "dim"))
     timed = section.key in TIMED
