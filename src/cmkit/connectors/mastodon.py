@@ -251,7 +251,7 @@ class MastodonConnector(BaseConnector):
 
     def verify(self) -> AccountStatus:
         me = self.me()
-        self.instance_limits()  # refreshes the cached limits `check` counts with
+        limits = self.instance_limits()  # refreshes the cached copy `check` counts with
         acct = f"@{me['acct']}" if "@" in me["acct"] else f"@{me['acct']}@{self._host()}"
         configured = (self.account.handle or "").strip()
         if configured:
@@ -261,7 +261,9 @@ class MastodonConnector(BaseConnector):
                 return AccountStatus(
                     False, f"the token belongs to {acct}, but client.yaml says {configured}"
                 )
-        return AccountStatus(True, f"logged in as {acct}")
+        return AccountStatus(
+            True, f"logged in as {acct} ({limits.max_characters} characters per post)"
+        )
 
     def account_metrics(self, day: date) -> AccountMetrics:
         me = self.api("GET", "/api/v1/accounts/verify_credentials")
