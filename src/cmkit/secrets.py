@@ -193,7 +193,6 @@ def keyring_set(entry: str, value: str | None) -> None:
             keyring.delete_password(SERVICE, entry)
         else:
             keyring.set_password(SERVICE, entry, value)
-        stored = keyring.get_password(SERVICE, entry)
     except PasswordDeleteError:
         raise CmkitError(f"the keyring holds no entry {SERVICE} {entry}") from None
     except (KeyringError, RuntimeError) as exc:
@@ -202,9 +201,3 @@ def keyring_set(entry: str, value: str | None) -> None:
             "on a server or in CI, put the token in the environment variable client.yaml "
             "names (token_env) or in a git-ignored .env",
         ) from None
-    if value is not None and stored != value:
-        backend = type(keyring.get_keyring()).__module__
-        raise CmkitError(
-            f"the OS keyring ({backend}) did not keep the secret",
-            "use the environment variable client.yaml names (token_env) or a git-ignored .env",
-        )

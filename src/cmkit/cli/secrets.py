@@ -68,8 +68,9 @@ def set_secret(
     Never pass a token as an argument: it would stay in the shell history.
     Example: cmkit secrets set boulangerie-martin/mastodon  (then paste it)
     """
+    from ..diagnostics import CmkitError
     from ..redaction import register
-    from ..secrets import SERVICE, env_name, keyring_entry, keyring_set
+    from ..secrets import SERVICE, env_name, keyring_entry, keyring_get, keyring_set
     from .common import note, open_workspace
 
     ws = open_workspace(ctx)
@@ -77,6 +78,11 @@ def set_secret(
     value = register(_read_value(f"{role} for {client}/{network}"))
     entry = keyring_entry(client, network, role)
     keyring_set(entry, value)
+    if keyring_get(entry) != value:
+        raise CmkitError(
+            "the OS keyring did not keep the secret (no usable keyring here?)",
+            "use the environment variable client.yaml names (token_env) or a git-ignored .env",
+        )
     note(f"stored in the OS keyring: {SERVICE} {entry}")
     space = ws.clients[client]
     account = space.client.accounts.get(network) if space.client else None  # type: ignore[call-overload]
