@@ -172,6 +172,9 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
         header.append(Text(" · ").join(extra))
     rows: list[list[str | Text]] = []
     used: set[str] = set()
+    # Day, Time, Post (what is left), Networks, Format, Status
+    fixed = [6, 5, 11, 8, 9]
+    post_width = max(16, width - sum(fixed) - 2 * len(fixed))
     for day in plan.days:
         if day.is_empty:
             continue
@@ -187,7 +190,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             nets = [str(n) for n in post.networks]
             used.update(nets)
             state = str(planned.state)
-            timed.append((post.at, 0, [f"{post.at:%H:%M}", title_of(post, 60),
+            timed.append((post.at, 0, [f"{post.at:%H:%M}", title_of(post, post_width),
                                        wrapped(short_networks(nets)), str(post.format or ""),
                                        Text(state, STYLES.get(state, ""))]))
         empty: dict[datetime, list[str]] = {}
@@ -206,9 +209,6 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             label = ""
     parts = [fit(console, header, width)]
     if rows:
-        # Day, Time, Post (what is left), Networks, Format, Status
-        fixed = [6, 5, 11, 8, 9]
-        post_width = max(16, width - sum(fixed) - 2 * len(fixed))
         parts.append(grid(console, rows, [6, 5, post_width, 11, 8, 9],
                           header=["Day", "Time", "Post", "Networks", "Format", "Status"]))
     else:

@@ -62,42 +62,63 @@ def grid(console: Console, rows: Sequence[Sequence[str | Text]], widths: Sequenc
         lines.append(_line([Text(h, "bold") for h in header], widths, justify))
         lines.append(Text("─" * (sum(widths) + 2 * (len(widths) - 1)), "dim"))
     for row in rows:
-        columns: list[list[Text]] = []
+        if not any(isinstance(c, Text) and c.no_wrap is False for c in row):
+            lines.append(_line(row, widths, justify))
+            continue
+        columns: list[list[str | Text]] = []
         for cell, width in zip(row, widths, strict=True):
-            text = cell if isinstance(cell, Text) else Text(cell)
-            if text.no_wrap is False and text.cell_len > width:
-                columns.append(list(text.wrap(console, width)))
+            if isinstance(cell, Text) and cell.no_wrap is False and cell.cell_len > width:
+                columns.append(list(cell.wrap(console, width)))
             else:
-                columns.append([text])
+                columns.append([cell])
         for index in range(max(len(c) for c in columns)):
-            lines.append(_line([c[index] if index < len(c) else Text("") for c in columns],
+            lines.append(_line([c[index] if index < len(c) else "" for c in columns],
                                widths, justify))
     return Text("\n").join(lines)
 
 
-def _line(cells: Sequence[Text], widths: Sequence[int], justify: Sequence[Justify]) -> Text:
-    from rich.text import Text
+def _line(cells: Sequence[str | Text], widths: Sequence[int],
+          justify: Sequence[Justify]) -> Text:
+    """One line of cells, built as a string and style spans (far cheaper than appending
+    Text pieces)."""
+    from rich.cells import cell_len, set_cell_size
+    from rich.text import Span, Text
 
-    line = Text()
+    parts: list[str] = []
+    spans: list[Span] = []
+    position = 0
+    last = len(cells) - 1
     for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-        piece = cell
-        length = piece.cell_len
+        if isinstance(cell, Text):
+            text, style, inner = cell.plain, cell.style, cell.spans
+        else:
+            text, style, inner = cell, "", []
+        length = cell_len(text)
         if length > width:
             # cut at the width, without a space before the ellipsis
-            piece = cell.copy()
-            piece.truncate(max(width - 1, 0))
-            piece.rstrip()
-            piece.append("…")
-            length = piece.cell_len
+            text = set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
+            length = cell_len(text)
         if index:
-            line.append("  ")
+            parts.append("  ")
+            position += 2
         if justify[index] == "right":
-            line.append(" " * (width - length))
-        line.append_text(piece)
-        if justify[index] == "left" and index < len(cells) - 1:
-            line.append(" " * (width - length))
-    line.rstrip()
-    return line
+            parts.append(" " * (width - length))
+            position += width - length
+        start = position
+        parts.append(text)
+        position += len(text)
+        if style:
+            spans.append(Span(start, position, style))
+        for span in inner:
+            end = min(start + span.end, position)
+            if start + span.start < end:
+                spans.append(Span(start + span.start, end, span.style))
+        if justify[index] == "left" and index < last:
+            parts.append(" " * (width - length))
+            position += width - length
+    plain = "".join(parts).rstrip()
+    return Text(plain, spans=[Span(s.start, min(s.end, len(plain)), s.style) for s in spans
+                              if s.start < len(plain)])
 
 
 def fit(console: Console, text: Text, width: int | None = None) -> Text:

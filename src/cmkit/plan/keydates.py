@@ -1,9 +1,10 @@
 """A client's key dates: public holidays, commercial dates, calendar.yaml's own dates and
 highlights, over any date range.
 
-Public holidays come from the maintained `holidays` library for the client's country and
-region (`calendar.yaml` → `holidays:`, else `client.yaml`); commercial dates from
-commercial.py. Names are in the client's language where the library has it.
+Public holidays come from the maintained `holidays` library (through holidaydata.py, which
+remembers its tables) for the client's country and region (`calendar.yaml` → `holidays:`,
+else `client.yaml`); commercial dates from commercial.py. Names are in the client's
+language where the library has it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..models import Highlight
 from .commercial import moments
+from .holidaydata import country_info, holiday_table
 
 if TYPE_CHECKING:
     from .index import PlanClient
@@ -68,27 +69,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "date"
 
 
-@lru_cache(maxsize=256)
-def _holiday_table(country: str, region: str | None, language: str | None,
-                   years: tuple[int, ...]) -> Any:
-    import holidays
-
-    return holidays.country_holidays(country, subdiv=region, years=years, language=language)
-
-
-@lru_cache(maxsize=64)
-def _country_info(country: str) -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]] | None:
-    """(subdivisions, aliases, languages) the library knows for a country, or None."""
-    import holidays
-
-    try:
-        cls = type(holidays.country_holidays(country, years=()))
-    except NotImplementedError:
-        return None
-    aliases = getattr(cls, "subdivisions_aliases", {}) or {}
-    return (tuple(cls.subdivisions), dict(aliases), tuple(cls.supported_languages or ()))
-
-
 def _pick_language(locale: str, supported: tuple[str, ...]) -> str | None:
     wanted = locale.replace("-", "_")
     lang = wanted.split("_")[0]
@@ -116,6 +96,7 @@ class DateBook:
         self.calendar = space.calendar
         self.warnings: list[str] = []
         self._holiday_region: str | None = None
+        self._weekend: frozenset[int] = frozenset({5, 6})
         self._holiday_language: str | None = None
         self._has_holidays = False
         if self.country:
@@ -123,13 +104,14 @@ class DateBook:
 
     def _resolve(self, locale: str) -> None:
         assert self.country
-        info = _country_info(self.country)
+        info = country_info(self.country)
         if info is None:
             self.warnings.append(f"no public holiday data for country '{self.country}'")
             return
-        subdivisions, aliases, languages = info
+        subdivisions, aliases = info.subdivisions, info.aliases
+        self._weekend = info.weekend
         self._has_holidays = True
-        self._holiday_language = _pick_language(locale, languages)
+        self._holiday_language = _pick_language(locale, info.languages)
         region = self.region
         if region is None:
             return
@@ -144,22 +126,22 @@ class DateBook:
     def holidays(self, start: date, end: date) -> list[KeyDate]:
         if not self._has_holidays or self.country is None:
             return []
-        table = _holiday_table(self.country, self._holiday_region, self._holiday_language,
-                               tuple(range(start.year, end.year + 1)))
         out = []
-        for day, name in table.items():
-            if start <= day <= end:
-                for part in str(name).split("; "):
-                    out.append(KeyDate(day, part, "holiday", f"holiday-{slugify(part)}"))
+        for year in range(start.year, end.year + 1):
+            table = holiday_table(self.country, self._holiday_region, self._holiday_language,
+                                  year)
+            for day, name in table.items():
+                if start <= day <= end:
+                    for part in name.split("; "):
+                        out.append(KeyDate(day, part, "holiday", f"holiday-{slugify(part)}"))
         return out
 
     def is_working_day(self, day: date) -> bool:
-        if day.weekday() >= 5:
+        if day.weekday() in self._weekend:
             return False
         if not self._has_holidays or self.country is None:
             return True
-        table = _holiday_table(self.country, self._holiday_region, None, (day.year,))
-        return day not in table
+        return day not in holiday_table(self.country, self._holiday_region, None, day.year)
 
     def commercial_dates(self, start: date, end: date) -> list[KeyDate]:
         if not self.commercial:
