@@ -29,6 +29,12 @@ HOW_TO_GET = {
     "bluesky": "create an app password in Bluesky: Settings → Privacy and security → App passwords",
     "mastodon": "open the instance's Preferences → Development → New application, or run "
     "`cmkit auth mastodon {client}`",
+    "facebook": "generate a token for the Business Manager system user that has the Page "
+    "(docs/networks/facebook.md)",
+    "instagram": "generate a token with instagram_content_publish for the system user "
+    "(docs/networks/instagram.md)",
+    "threads": "make a long-lived Threads token in the app's dashboard "
+    "(docs/networks/threads.md)",
 }
 
 
