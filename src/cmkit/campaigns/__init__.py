@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ..workspace import ClientSpace
 
 
+SOURCE_NAMES = {"meta": "Meta Ads Manager", "google": "Google Ads"}
+PLATFORM_OF_SOURCE = {"meta": ("meta", "facebook", "instagram"), "google": ("google",)}
+
+
 @dataclass
 class CampaignView:
     client: str
@@ -79,11 +83,18 @@ def import_export(
         )
     campaign = space.campaigns[campaign_id]
     export = read_export(path)
+    platform = PLATFORM_OF_SOURCE[export.source]
+    if campaign.platform != "other" and campaign.platform not in platform:
+        raise CmkitError(
+            f"{path.name} is a {SOURCE_NAMES[export.source]} export, and {campaign_id} is a "
+            f"{campaign.platform} campaign",
+            "check --campaign (or the campaign's platform)",
+        )
     found, rows = pick_campaign(export, name, campaign.name)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = [replace(r, imported_at=stamp) for r in rows]
     outside = [r for r in rows if r.end < campaign.start or r.start > campaign.end]
-    notes = list(export.notes)
+    notes = list(export.notes.get(found, []))
     if outside:
         notes.append(
             f"{len(outside)} row(s) outside the campaign's dates "

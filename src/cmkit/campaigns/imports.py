@@ -93,7 +93,7 @@ class Export:
     rows_by_campaign: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     skipped: int = 0  # total and empty rows
-    notes: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # per campaign name
 
 
 def _columns(header: list[str]) -> tuple[dict[str, int], str | None]:
@@ -187,12 +187,12 @@ def _read_sheet(
             indicator = cell("indicator")
             if _CONVERSION_RESULT.search(indicator.lower()):
                 figures["conversions"] = results
-            elif not export.notes:
+            elif results and name not in export.notes:
                 what = indicator or "an unnamed result"
-                export.notes.append(
+                export.notes[name] = [
                     f"“Results” count {what}, not conversions: not imported "
                     "as conversions (enter them by hand if they are)"
-                )
+                ]
         key = (name, start, end)
         total = sums.setdefault(key, dict.fromkeys(FIGURES))
         for figure, value in figures.items():
@@ -204,12 +204,12 @@ def _read_sheet(
             Row(
                 start,
                 end,
-                spend=total["spend"],
+                spend=_cents(total["spend"]),
                 impressions=_whole(total["impressions"]),
                 reach=_whole(total["reach"]),
                 clicks=_whole(total["clicks"]),
-                conversions=total["conversions"],
-                revenue=total["revenue"],
+                conversions=_cents(total["conversions"]),
+                revenue=_cents(total["revenue"]),
                 currency=currencies[(name, start, end)],
                 source=source,
                 file=path.name,
@@ -250,6 +250,11 @@ def _figure(key: str, text: str) -> float | None:
     if number is not None and number < 0:
         raise ValueError(f"{key} '{text}' is negative")
     return number
+
+
+def _cents(value: float | None) -> float | None:
+    """Sums of exported figures, without float noise (5.10 + 3.30 is 8.4, not 8.3999…)."""
+    return round(value, 4) if value is not None else None
 
 
 def _whole(value: float | None) -> int | None:

@@ -198,9 +198,10 @@ def _import_dict(result: ImportResult, dry_run: bool) -> dict[str, object]:
 
 
 def _print_import(result: ImportResult, dry_run: bool) -> None:
+    from ..campaigns import SOURCE_NAMES
     from .common import note
 
-    source = {"meta": "Meta Ads Manager", "google": "Google Ads"}[result.source]
+    source = SOURCE_NAMES[result.source]
     days = sum(r.days() for r in result.rows)
     spend = sum(r.spend or 0 for r in result.rows)
     first = min(r.start for r in result.rows)
