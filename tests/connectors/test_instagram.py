@@ -10,8 +10,11 @@ The fake fetches each image_url from the client's public media folder as Instagr
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -289,9 +292,39 @@ def test_verify_reports_the_account_and_its_quota(fake: FakeMeta, ws: MetaWorksp
     fake.quota_used[IG_ID] = 7
     with http.override(transport=httpx.MockTransport(fake.handler)):
         good = connector().verify()
-        missing = connector(None).verify()
-    assert good.ok and good.message.startswith("@boulangerie.martin, 845 followers, 7/100")
-    assert not missing.ok and "no media_base_url" in missing.message
+        other = InstagramConnector(
+            Account(id=IG_ID, handle="@autre.compte", token_env="X"),
+            lambda role: TOKENS["MARTIN_IG_TOKEN"],
+        ).verify()
+    assert (
+        good.ok
+        and good.message == "@boulangerie.martin, 845 followers, 7/100 API posts in the last 24 h"
+    )
+    assert (
+        not other.ok
+        and other.message == "the id in client.yaml is @boulangerie.martin, not @autre.compte"
+    )
+
+
+def test_accounts_check_says_what_to_fix(
+    ws: MetaWorkspace, fake: FakeMeta, cmkit: Callable[..., Any]
+) -> None:
+    fake.instagram(
+        IG_ID,
+        "boulangerie.martin",
+        TOKENS["MARTIN_IG_TOKEN"],
+        scopes=frozenset({"instagram_basic"}),
+    )
+    with http.override(transport=httpx.MockTransport(fake.handler)):
+        result = cmkit("-w", ws.root, "accounts", "check", "--json")
+    assert result.exit_code == 1
+    checks = {c["network"]: c for c in json.loads(result.stdout)}
+    assert checks["facebook"]["ok"] and checks["threads"]["ok"]
+    instagram = checks["instagram"]
+    assert instagram["state"] == "refused"
+    assert "lacks a permission (instagram_content_publish)" in instagram["message"]
+    assert "MARTIN_IG_TOKEN" in instagram["hint"]
+    assert TOKENS["MARTIN_IG_TOKEN"] not in result.stdout + result.stderr
 
 
 def test_metrics_comments_and_replies(

@@ -217,6 +217,10 @@ def test_verify_says_when_the_token_is_another_account(fake: FakeMeta, ws: MetaW
         and good.message == f"@boulangerie.martin ({THREADS_ID}), 0/250 API posts in the last 24 h"
     )
     assert not wrong.ok
+    assert (
+        wrong.message == f"the token is @boulangerie.martin ({THREADS_ID}), 0/250 API posts "
+        "in the last 24 h, not id 25000000000000999"
+    )
 
 
 def test_metrics_replies_and_answers(

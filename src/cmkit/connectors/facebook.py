@@ -37,7 +37,7 @@ from .base import (
     Progress,
     PublishResult,
 )
-from .graph import FACEBOOK_HOST, GraphApi, api_version, same_text
+from .graph import FACEBOOK_HOST, GraphApi, NotThisAccount, api_version, same_text
 from .graph_media import first_part_only, is_video
 from .graph_reads import as_int, created_at, insight_values
 
@@ -81,7 +81,7 @@ class FacebookConnector(BaseConnector):
                 token = str(page.get("access_token") or "")
                 if not token:
                     api.close()
-                    raise ConnectorError(
+                    raise NotThisAccount(
                         f"facebook: this token cannot act for Page {self.account.id}",
                         "give the user (or system user) the Page with 'create content' "
                         "rights, then make a new token; see docs/networks/facebook.md",
@@ -228,11 +228,13 @@ class FacebookConnector(BaseConnector):
     # --- account, metrics, comments -----------------------------------------------------
 
     def verify(self) -> AccountStatus:
+        """The Page this token publishes to. Refused tokens raise (accounts check says how
+        to get a new one); a token for another Page is a wrong account."""
         try:
             api = self.api()
-            page = api.get(self.page, READ, fields="id,name,followers_count")
-        except ConnectorError as exc:
-            return AccountStatus(False, f"{exc.message} — {exc.hint}" if exc.hint else exc.message)
+        except NotThisAccount as exc:
+            return AccountStatus(False, exc.message.removeprefix("facebook: "))
+        page = api.get(self.page, READ, fields="id,name,followers_count")
         name, page_id = page.get("name", "?"), str(page.get("id", ""))
         followers = page.get("followers_count")
         counted = f", {followers:,} followers" if isinstance(followers, int) else ""
@@ -240,8 +242,8 @@ class FacebookConnector(BaseConnector):
         if not self.account.id:
             return AccountStatus(
                 False,
-                f"Page {name} ({page_id}){counted}{via}: add "
-                f'`id: "{page_id}"` to accounts.facebook in client.yaml',
+                f"the token is Page {name} ({page_id}){counted}; add "
+                f'`id: "{page_id}"` under accounts.facebook in client.yaml',
             )
         return AccountStatus(True, f"Page {name} ({page_id}){counted}{via}")
 

@@ -263,14 +263,14 @@ class GraphApi:
                 f"{who}{why} ({self.label})",
                 f"make a new token (docs/networks/{self.service}.md), store it with "
                 f"`cmkit secrets set CLIENT/{self.service}`, then run `cmkit accounts check`",
-                status=status,
+                status=401,  # Meta says 400; callers (accounts check) read 401 as "refused"
             )
         if code == 10 or (code is not None and 200 <= code <= 299):
             wanted = f" ({needs})" if needs else ""
             return ConnectorError(
                 f"{who}the token lacks a permission{wanted}: {said}",
                 f"grant it to the app and make a new token; see docs/networks/{self.service}.md",
-                status=status,
+                status=403,
             )
         if code in _THROTTLE_CODES or (code == 9 and sub == 2207042):
             wait = usage_wait(response) or 3600.0
@@ -333,6 +333,10 @@ def _form_value(value: object) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"))
     return str(value)
+
+
+class NotThisAccount(ConnectorError):
+    """The token works, but not for the account client.yaml names."""
 
 
 class StillProcessing(ConnectorError):

@@ -201,31 +201,25 @@ class InstagramConnector(ContainerConnector):
     # --- account, metrics, comments -----------------------------------------------------
 
     def verify(self) -> AccountStatus:
-        try:
-            api = self.api()
-            me = api.get(self.user, self.read_permission, fields="id,username,followers_count")
-            quota = api.get(
-                f"{self.user}/{self.quota_edge}",
-                self.publish_permission,
-                fields="quota_usage,config",
-            )
-        except ConnectorError as exc:
-            return AccountStatus(False, f"{exc.message} — {exc.hint}" if exc.hint else exc.message)
+        """The account, its followers and its 24-hour quota; refused tokens raise."""
+        api = self.api()
+        me = api.get(self.user, self.read_permission, fields="id,username,followers_count")
+        quota = api.get(
+            f"{self.user}/{self.quota_edge}", self.publish_permission, fields="quota_usage,config"
+        )
         data = (quota.get("data") or [{}])[0]
         used, total = data.get("quota_usage"), (data.get("config") or {}).get("quota_total")
+        username = str(me.get("username") or "?")
+        handle = (self.account.handle or "").lstrip("@")
+        if handle and handle.lower() != username.lower():
+            return AccountStatus(False, f"the id in client.yaml is @{username}, not @{handle}")
+        parts = [f"@{username}"]
         followers = me.get("followers_count")
-        parts = [f"@{me.get('username', '?')}"]
         if isinstance(followers, int):
             parts.append(f"{followers:,} followers")
         if used is not None and total:
             parts.append(f"{used}/{total} API posts in the last 24 h")
-        if not self.account.media_base_url:
-            return AccountStatus(
-                False,
-                ", ".join(parts) + "; no media_base_url: Instagram "
-                "cannot fetch images — set it in client.yaml",
-            )
-        return AccountStatus(True, ", ".join(parts) + f"; media from {self.account.media_base_url}")
+        return AccountStatus(True, ", ".join(parts))
 
     def account_metrics(self, day: date) -> AccountMetrics:
         api = self.api()

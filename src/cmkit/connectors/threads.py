@@ -259,29 +259,24 @@ class ThreadsConnector(ContainerConnector):
         return bool(self._username) and str(username or "").lower() == self._username
 
     def verify(self) -> AccountStatus:
-        try:
-            api = self.api()
-            me = api.get(self.user, self.read_permission, fields="id,username")
-            quota = api.get(
-                f"{self.user}/{self.quota_edge}",
-                self.publish_permission,
-                fields="quota_usage,config",
-            )
-        except ConnectorError as exc:
-            return AccountStatus(False, f"{exc.message} — {exc.hint}" if exc.hint else exc.message)
+        """The account and its 24-hour quota; refused tokens raise."""
+        api = self.api()
+        # "me": the account the token belongs to, whatever client.yaml says
+        me = api.get("me", self.read_permission, fields="id,username")
+        quota = api.get(
+            f"me/{self.quota_edge}", self.publish_permission, fields="quota_usage,config"
+        )
         data = (quota.get("data") or [{}])[0]
         used, total = data.get("quota_usage"), (data.get("config") or {}).get("quota_total")
-        message = f"@{me.get('username', '?')} ({me.get('id', '?')})"
+        username, user_id = str(me.get("username") or "?"), str(me.get("id") or "?")
+        message = f"@{username} ({user_id})"
         if used is not None and total:
             message += f", {used}/{total} API posts in the last 24 h"
-        if self.account.id and str(me.get("id")) != self.account.id:
-            return AccountStatus(
-                False,
-                f"{message}: the token belongs to another account "
-                f"than id {self.account.id} in client.yaml",
-            )
-        if not self.account.media_base_url:
-            message += "; text posts only: set media_base_url for images"
+        handle = (self.account.handle or "").lstrip("@")
+        if self.account.id and user_id != self.account.id:
+            return AccountStatus(False, f"the token is {message}, not id {self.account.id}")
+        if handle and handle.lower() != username.lower():
+            return AccountStatus(False, f"the token is {message}, not @{handle}")
         return AccountStatus(True, message)
 
     def account_metrics(self, day: date) -> AccountMetrics:
