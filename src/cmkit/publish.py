@@ -24,7 +24,8 @@ from .clock import now as clock_now
 from .diagnostics import CmkitError
 from .models import Status
 from .networks import Network
-from .publish_jobs import Job, Result, Runner
+from .publish_jobs import Runner
+from .publish_types import Job, Result
 from .render import edited_after_publish
 from .workspace import ClientSpace, Post, Workspace
 

@@ -9,205 +9,31 @@ of one — is written before the next decision depends on it.
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import ledger
 from .connectors.base import (
     CheckIssue,
-    Connector,
     ConnectorError,
     Delivery,
     NotSupported,
     OutcomeUnknown,
     PublishResult,
 )
-from .diagnostics import CmkitError, Problem, Severity
+from .diagnostics import CmkitError
 from .models import Status
-from .networks import Network
+from .publish_resources import Resources
+from .publish_types import Job, Outcome, Result, duration, resolve_hint
 from .redaction import redact
-from .secrets import Secrets
-from .workspace import ClientSpace, Post, Workspace
 
 log = logging.getLogger("cmkit.publish")
 # how far before an interrupted intent a recovery lookup starts: clocks differ a little
 LOOKUP_MARGIN = timedelta(minutes=10)
 
-Outcome = Literal[
-    "published",
-    "recovered",
-    "already",
-    "would-publish",
-    "failed",
-    "unknown",
-    "skipped",
-    "blocked",
-]
 
-
-@dataclass
-class Job:
-    space: ClientSpace
-    post: Post
-    network: Network
-    track: ledger.Track
-    explicit: bool  # named with --post: published whatever its time
-    late: timedelta | None  # how far past its time, when beyond the grace
-    grace: timedelta
-
-
-@dataclass
-class Result:
-    client: str
-    post: str
-    network: str
-    status: Outcome
-    message: str = ""
-    url: str | None = None
-    remote_id: str | None = None
-    key: str = ""
-    hint: str = ""
-    at: datetime | None = None
-    record: dict[str, Any] | None = field(default=None, repr=False)  # dry run: what would go
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "client": self.client,
-            "post": self.post,
-            "network": self.network,
-            "status": self.status,
-            "message": self.message,
-            "url": self.url,
-            "remote_id": self.remote_id,
-            "key": self.key,
-            "hint": self.hint,
-            "at": self.at.isoformat() if self.at else None,
-        }
-        if self.record is not None:
-            data["delivery"] = self.record
-        return data
-
-
-def duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
-    return f"{hours // 24} days"
-
-
-def _resolve_hint(job: Job) -> str:
-    base = f"cmkit publish {job.space.slug} --post {job.post.id} --network {job.network}"
-    return (
-        f"look at the {job.network} account: if the post is there, run `{base} "
-        f"--mark-done --url URL`; if not, `{base} --resend`"
-    )
-
-
-class Runner:
-    """Shared state of one run: connectors, ledger writers, lint results, secrets."""
-
-    def __init__(self, ws: Workspace, outbox: Path | None, dry_run: bool) -> None:
-        self.ws = ws
-        self.outbox = outbox
-        self.dry_run = dry_run
-        self.secrets = Secrets(ws.root)
-        self._lock = threading.Lock()
-        self._connectors: dict[tuple[str, str], Connector | CmkitError] = {}
-        self._checkers: dict[tuple[str, str], Connector | None] = {}
-        self._writers: dict[Path, ledger.Writer] = {}
-        self._errors: dict[str, list[Problem]] = {}
-        self._warnings: list[str] = []
-
-    # --- shared resources -------------------------------------------------------------
-
-    def lint(self, slugs: list[str]) -> None:
-        """Errors `cmkit check` finds, by file: a post with any is not published."""
-        try:
-            from .lint import check_workspace
-
-            problems = check_workspace(self.ws.root, sorted(set(slugs)))
-        except CmkitError:
-            raise
-        except Exception as exc:
-            # the schema problems from loading, and each connector's own check, still apply
-            log.exception("the lint failed; falling back to the schema check")
-            self._warnings.append(
-                f"the charter and content rules could not run ({type(exc).__name__}); only "
-                "the schema and each network's own checks were applied"
-            )
-            problems = list(self.ws.problems)
-        for problem in problems:
-            if problem.severity is Severity.ERROR and problem.rule != "post/edited-after-publish":
-                self._errors.setdefault(problem.path, []).append(problem)
-
-    def connector(self, space: ClientSpace, network: Network, delivery: Delivery) -> Connector:
-        with self._lock:
-            key = (space.slug, str(network))
-            if key not in self._connectors:
-                self._connectors[key] = self._make(space, network, delivery)
-            made = self._connectors[key]
-        if isinstance(made, CmkitError):
-            raise made
-        return made
-
-    def _make(
-        self, space: ClientSpace, network: Network, delivery: Delivery
-    ) -> Connector | CmkitError:
-        from .connectors import get_connector
-
-        lookup = self.secrets.lookup_for(space.slug, str(network), delivery.account)
-        try:
-            if self.outbox is not None:
-                from .connectors.outbox import OutboxConnector
-
-                return OutboxConnector(
-                    delivery.account, lookup, self.outbox / space.slug, media_base=self.ws.root
-                )
-            return get_connector(network, delivery.account, lookup)
-        except CmkitError as exc:
-            return exc
-
-    def network_checker(self, space: ClientSpace, delivery: Delivery) -> Connector | None:
-        """In a rehearsal, the real network's connector still checks what would be sent."""
-        from .connectors import get_connector
-
-        key = (space.slug, str(delivery.network))
-        with self._lock:
-            if key not in self._checkers:
-                lookup = self.secrets.lookup_for(space.slug, key[1], delivery.account)
-                try:
-                    self._checkers[key] = get_connector(delivery.network, delivery.account, lookup)
-                except CmkitError:
-                    self._checkers[key] = None
-            return self._checkers[key]
-
-    def writer(self, space: ClientSpace) -> ledger.Writer:
-        data_dir = self.outbox / space.slug if self.outbox is not None else space.data_dir
-        with self._lock:
-            if data_dir not in self._writers:
-                self._writers[data_dir] = ledger.Writer(data_dir)
-            return self._writers[data_dir]
-
-    def warnings(self) -> list[str]:
-        return [*self._warnings, *self.secrets.warnings]
-
-    def close(self) -> None:
-        for made in [*self._connectors.values(), *self._checkers.values()]:
-            if made is not None and not isinstance(made, CmkitError):
-                try:
-                    made.close()
-                except Exception:
-                    log.exception("closing a connector failed")
-        for writer in self._writers.values():
-            writer.close()
-
-    # --- one job --------------------------------------------------------------------
+class Runner(Resources):
+    """Runs jobs; see the module's docstring."""
 
     def run_job(self, job: Job) -> Result:
         try:
@@ -333,7 +159,7 @@ class Runner:
     def _reconcile(self, job: Job, delivery: Delivery, pending: ledger.Entry) -> Result | None:
         """An earlier send's outcome is unknown: find it before anything else. Returns the
         result when that settles the job, None when it is safe to send."""
-        hint = _resolve_hint(job)
+        hint = resolve_hint(job)
         if pending.key != delivery.idempotency_key:
             return self._result(
                 job,
@@ -486,6 +312,6 @@ class Runner:
             job,
             "unknown",
             f"{error}; it is looked up before any retry",
-            hint=_resolve_hint(job),
+            hint=resolve_hint(job),
             key=delivery.idempotency_key,
         )
