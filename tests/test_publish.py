@@ -56,6 +56,7 @@ def test_due_posts_go_out_once_and_are_recorded(
     ws.add_post("b", "2026-11-25 09:55")
     ws.add_post("later", "2026-11-25 10:30")
     ws.add_post("draft", "2026-11-25 09:00", status="draft")
+    ws.add_post("someday", "2026-11-25")  # a day without a time: not a publishing time
     r = cmkit("-w", ws.root, "publish", "--due")
     assert r.exit_code == 0, r.stderr
     assert sorted(p["text"] for p in peer.posts) == ["Post a #acme", "Post b #acme"]

@@ -155,7 +155,9 @@ def plan(
 
 
 def _is_due(post: Post, now: datetime) -> bool:
-    return post.meta.status is Status.APPROVED and post.at is not None and post.at <= now
+    # a date without a time of day is not a publishing time (`cmkit check`: post/no-time)
+    timed = isinstance(post.meta.at, datetime)
+    return post.meta.status is Status.APPROVED and timed and post.at is not None and post.at <= now
 
 
 def _skipped(track: ledger.Track) -> bool:
