@@ -8,6 +8,7 @@ browser) and 4 (from it).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -63,10 +64,8 @@ class Browser:
         self.events: list[dict[str, Any]] = []
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, TimeoutError):
             self.send("Browser.close", timeout=5)
-        except (OSError, TimeoutError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -116,7 +116,7 @@ def test_every_recommendation_rests_on_a_figure(agency: Path) -> None:
     report = model(agency)
     assert report.recommendations
     for rec in report.recommendations:
-        advice, evidence = I18n("fr").recommendation(rec, report.currency)
+        _, evidence = I18n("fr").recommendation(rec, report.currency)
         assert any(ch.isdigit() for ch in evidence), (rec.kind, evidence)
     assert report.recommendations[0].kind == "objective_behind"
 

@@ -70,7 +70,9 @@ def build_report(
         for network, account in (space.client.accounts.items() if space.client else [])
         if account.locale
     }
-    results = [bd.post_result(d, yardstick, cutoff, locales) for d in in_period if d.post is not None]
+    results = [
+        bd.post_result(d, yardstick, cutoff, locales) for d in in_period if d.post is not None
+    ]
     past = [bd.post_result(d, yardstick, cutoff, locales) for d in history]
     networks = _networks(space, period, everything, in_period, metrics, as_of)
     follow = _Followers(metrics.accounts)
@@ -184,8 +186,8 @@ def _networks(
                 period.start,
                 min(period.end, as_of),
                 prior.engagement_rate
-if prior.rate_basis == "impressions" and prior.posts_measured >= bd.MIN_POSTS
-else None,
+                if prior.rate_basis == "impressions" and prior.posts_measured >= bd.MIN_POSTS
+                else None,
                 chart_from,
             )
         )

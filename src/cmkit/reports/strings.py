@@ -329,7 +329,7 @@ EN: dict[str, Any] = {
     "chart_alt_engagement": "Bars of engagements per network in the period.",
     "chart_alt_kpi": "Progress bars for each objective with the expected pace.",
     "chart_alt_heatmap": "Map of posting days and times: purple where posts engage more "
-                         "than a typical post, orange where they engage less.",
+    "than a typical post, orange where they engage less.",
     "chart_alt_campaigns": "Bars of each campaign's budget and spend.",
     "expected_pace": "expected pace",
     "progress": "progress",
