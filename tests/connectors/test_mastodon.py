@@ -343,3 +343,57 @@ def test_missing_instance_is_a_clear_error() -> None:
     with pytest.raises(CmkitError, match=r"no instance in client\.yaml"):
         masto.verify()
     assert masto.check(Delivery("c", "p", Network.MASTODON, "ok", "k", masto.account)) == []
+
+
+def engine_workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "agency"
+    client = root / "clients" / "cafe-erable"
+    (client / "posts").mkdir(parents=True)
+    (root / "cmkit.yaml").write_text("timezone: America/Montreal\nlocale: fr-CA\n")
+    (client / "client.yaml").write_text(
+        "name: Café Érable\naccounts:\n  mastodon:\n    handle: '@boulangerie@piaille.example'\n"
+        f"    instance: {BASE}\n    token_env: ERABLE_MASTODON_TOKEN\n    locale: en-CA\n"
+    )
+    (client / "posts" / "2026-11-25-latte.md").write_text(
+        "---\nat: 2026-11-25 07:00\nnetworks: [mastodon]\nstatus: approved\n"
+        "link: https://cafe-erable.ca/latte\n---\nMaple latte is back 🍁 #Montreal\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def run_publish(cmkit: Any, root: Path) -> dict[str, Any]:
+    result = cmkit("-w", root, "publish", "--due", "--now", "2026-11-25T07:05", "--json")
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_engine_retry_after_a_lost_answer_makes_one_status(
+    fake: FakeMastodon, tmp_path: Path, cmkit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERABLE_MASTODON_TOKEN", fake.token)
+    fake.faults.append(Fault("POST", "/api/v1/statuses", "drop-after"))
+    root = engine_workspace(tmp_path)
+    (row,) = run_publish(cmkit, root)["results"]
+    assert row["status"] == "published"
+    assert len(posted(fake)) == 2 and len(fake.statuses) == 1
+    (status,) = fake.statuses.values()
+    assert status["language"] == "en"
+    assert "utm_source=mastodon" in status["content"]
+    assert run_publish(cmkit, root)["results"] == []
+    assert len(fake.statuses) == 1
+
+
+def test_engine_failure_then_next_run_publishes_once(
+    fake: FakeMastodon, tmp_path: Path, cmkit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERABLE_MASTODON_TOKEN", fake.token)
+    fake.faults.append(Fault("POST", "/api/v1/statuses", "503", times=10))
+    root = engine_workspace(tmp_path)
+    (row,) = run_publish(cmkit, root)["results"]
+    assert row["status"] == "failed" and fake.statuses == {}
+    fake.faults.clear()
+    (row,) = run_publish(cmkit, root)["results"]
+    assert row["status"] == "published" and len(fake.statuses) == 1
+    keys = {r.headers["idempotency-key"] for r in posted(fake)}
+    assert len(keys) == 1, "every attempt carries the same key"
