@@ -137,3 +137,14 @@ def test_default_month_is_the_last_complete_one(agency: Path, cmkit: Callable) -
 def test_an_unknown_client_gets_a_suggestion(agency: Path, cmkit: Callable) -> None:
     r = cmkit("-w", agency, "report", "cafe-erabel")
     assert r.exit_code == 2 and "did you mean 'cafe-erable'?" in r.stderr
+
+
+def test_every_client_in_one_run(agency: Path, cmkit: Callable) -> None:
+    r = cmkit("-w", agency, "report", "--month", "2026-11")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(Path(p).parent.parent.name for p in r.stdout.split()) == [
+        "boulangerie-martin",
+        "cafe-erable",
+    ]
+    several = cmkit("-w", agency, "report", "boulangerie-martin", "cafe-erable", "-o", "x.html")
+    assert several.exit_code == 2 and "give exactly one client" in several.stderr

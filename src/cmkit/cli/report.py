@@ -1,12 +1,19 @@
-"""`cmkit report CLIENT --month YYYY-MM | --week YYYY-Www`: the report a client reads."""
+"""`cmkit report CLIENT… --month YYYY-MM | --week YYYY-Www`: the report a client reads."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ..models import WorkspaceConfig
+    from ..reports.period import Period
+    from ..workspace import ClientSpace
 
 
 class ReportFormat(StrEnum):
@@ -23,7 +30,10 @@ class Language(StrEnum):
 
 def report(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="The client's folder name.", show_default=False)],
+    clients: Annotated[
+        list[str] | None,
+        typer.Argument(help="Clients to report on (default: every client).", show_default=False),
+    ] = None,
     month: Annotated[
         str | None,
         typer.Option(
@@ -59,8 +69,8 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="File to write (default: clients/CLIENT/reports/PERIOD.EXT; "
-            "'-' prints html or json to stdout).",
+            help="File to write, for one client (default: "
+            "clients/CLIENT/reports/PERIOD.EXT; '-' prints html or json to stdout).",
             show_default=False,
         ),
     ] = None,
@@ -71,35 +81,58 @@ def report(
     for next month, each with the figure behind it.
 
     Figures come from data/metrics-*.jsonl (`cmkit metrics pull` or `import`), the ledger,
-    the posts, strategy.yaml and campaigns/. Prints the path of the file written.
+    the posts, strategy.yaml and campaigns/. Prints the path of each file written.
     """
-    import sys
-
     from ..clock import now
     from ..diagnostics import CmkitError
-    from ..reports.build import build_report
     from ..reports.period import last_complete, parse_month, parse_week
-    from ..reports.render import default_path, write
-    from .common import note, open_workspace
+    from .common import open_workspace
 
     if month and week:
         raise CmkitError("--month and --week cannot be used together", "choose one")
-    ws = open_workspace(ctx, [client])
-    space = ws.select([client])[0]
-    moment = now()
-    if week:
-        period = parse_week(week)
-    elif month:
-        period = parse_month(month)
-    else:
-        period = last_complete("month", moment.astimezone(space.tz).date())
-    if period.start > moment.astimezone(space.tz).date():
+    if output is not None and len(clients or []) != 1:
         raise CmkitError(
-            f"{period.label} has not started yet",
-            "pick a period that has begun (a report on the current month shows the figures so far)",
+            "-o names one file: give exactly one client",
+            "leave -o out to write each report under clients/CLIENT/reports/",
         )
+    ws = open_workspace(ctx, clients)
+    moment = now()
+    for space in ws.select(clients or []):
+        today = moment.astimezone(space.tz).date()
+        period: Period
+        if week:
+            period = parse_week(week)
+        elif month:
+            period = parse_month(month)
+        else:
+            period = last_complete("month", today)
+        if period.start > today:
+            raise CmkitError(
+                f"{period.label} has not started yet",
+                "pick a period that has begun (a report on the current month "
+                "shows the figures so far)",
+            )
+        _one(space, period, ws.config, moment, fmt, lang, output)
+
+
+def _one(
+    space: ClientSpace,
+    period: Period,
+    config: WorkspaceConfig,
+    moment: datetime,
+    fmt: ReportFormat,
+    lang: Language | None,
+    output: Path | None,
+) -> None:
+    import sys
+
+    from ..diagnostics import CmkitError
+    from ..reports.build import build_report
+    from ..reports.render import default_path, write
+    from .common import note
+
     model = build_report(
-        space, period, now=moment, config=ws.config, language=lang.value if lang else None
+        space, period, now=moment, config=config, language=lang.value if lang else None
     )
     for warning in model.warnings:
         note(f"warning: {warning}")
@@ -115,13 +148,13 @@ def report(
                 "only html and json can be printed to stdout",
                 "pass a file name to -o for md or pdf",
             )
-        from ..reports.render import render_html
-
         if fmt is ReportFormat.JSON:
             from .common import print_json
 
             print_json(model.to_dict())
         else:
+            from ..reports.render import render_html
+
             sys.stdout.write(render_html(model))
         return
     target = output or default_path(model, space.root, fmt.value)
