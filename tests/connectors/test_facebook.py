@@ -65,6 +65,7 @@ def test_a_link_post_goes_out_through_cmkit_publish(
     [done] = ws.events("done")
     assert done["remote_id"] == post.id and done["url"] == post.permalink
     assert TOKEN not in result.stdout + result.stderr  # type: ignore[attr-defined]
+    assert all(TOKEN not in str(r.url) for r in fake.requests)  # header only, never a URL
 
 
 def test_several_photos_are_uploaded_unpublished_then_attached_to_one_post(
