@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
 
 WED, THU, SUN, MON = 2, 3, 6, 0
 
@@ -187,18 +188,18 @@ FATHERS_DAY: dict[str, Callable[[int], date]] = {
 
 # --- Back to school --------------------------------------------------------------------
 
+@cache
 def _fr_rentree(year: int) -> Moment:
     """French rentrée: the day after the national summer school holidays end."""
-    import holidays
+    from .holidaydata import holiday_table
 
     end: date | None = None
     try:
-        school = holidays.country_holidays("FR", subdiv="Zone A", years=year,
-                                           categories=("school",), language="en_US")
+        school = holiday_table("FR", "Zone A", "en_US", year, "school")
         summer = [d for d, name in school.items()
                   if d.month in (8, 9) and "summer" in name.lower()]
         end = max(summer) if summer else None
-    except (NotImplementedError, KeyError):  # a library without school holidays
+    except (NotImplementedError, KeyError, ValueError):  # a library without school holidays
         end = None
     note = "Ministère de l'Éducation nationale school calendar (via holidays)"
     if end is None:
@@ -223,7 +224,8 @@ def _north_america_back_to_school(year: int) -> Moment:
 
 # --- Everything together ---------------------------------------------------------------
 
-def moments(country: str, year: int, region: str | None = None) -> list[Moment]:
+@cache
+def moments(country: str, year: int, region: str | None = None) -> tuple[Moment, ...]:
     """The commercial dates of a year for a country (ISO code), sorted by date."""
     out = [
         Moment("valentines-day", date(year, 2, 14),
@@ -259,4 +261,4 @@ def moments(country: str, year: int, region: str | None = None) -> list[Moment]:
     if country in ("CA", "US", "GB", "IE"):
         out.append(Moment("halloween", date(year, 10, 31),
                           {"fr": "Halloween", "en": "Halloween"}))
-    return sorted(out, key=lambda m: (m.start, m.id))
+    return tuple(sorted(out, key=lambda m: (m.start, m.id)))

@@ -96,15 +96,17 @@ def country_info(country: str) -> CountryInfo | None:
 
 
 @cache
-def holiday_table(country: str, region: str | None, language: str | None,
-                  year: int) -> dict[date, str]:
-    """The public holidays of a year: date → name (several names joined by '; ')."""
-    key = f"{country}-{region or ''}-{language or ''}-{year}"
+def holiday_table(country: str, region: str | None, language: str | None, year: int,
+                  category: str = "public") -> dict[date, str]:
+    """The holidays of a year (public ones, or e.g. "school"): date → name (several names
+    joined by '; ')."""
+    key = f"{country}-{region or ''}-{language or ''}-{year}-{category}"
     data = _remembered(key)
     if data is None:
         import holidays
 
-        table = holidays.country_holidays(country, subdiv=region, years=year, language=language)
+        table = holidays.country_holidays(country, subdiv=region, years=year, language=language,
+                                          categories=(category,))
         data = {day.isoformat(): str(name) for day, name in sorted(table.items())}
         _remember(key, data)
     return {date.fromisoformat(day): name for day, name in data.items()}

@@ -184,16 +184,26 @@ def client_stock(space: PlanClient, now: datetime, window_days: int = 30,
 
 
 def runway(space: PlanClient, now: datetime, today: date, ready: list[PlanPost]) -> Runway:
-    """Days until approved content runs out: up to the first slot it does not fill."""
-    slots = [s for s in slot_times(space.calendar, space.tz, today,
-                                   today + timedelta(days=RUNWAY_HORIZON_DAYS)) if s.at >= now]
-    if not slots:
+    """Days until approved content runs out: up to the first slot it does not fill.
+
+    Slots are walked a fortnight at a time and the walk stops at the first gap, which for
+    most clients is within days: no need to lay out half a year of slots.
+    """
+    if space.calendar is None or not space.calendar.slots:
         return Runway(None, RUNWAY_HORIZON_DAYS)
     covered = 0
-    for fill in fill_slots(slots, ready):
-        if fill.post is None:
-            return Runway((fill.slot.day - today).days, RUNWAY_HORIZON_DAYS, fill.slot, covered)
-        covered += 1
+    step = timedelta(days=14)
+    start, horizon = today, today + timedelta(days=RUNWAY_HORIZON_DAYS)
+    while start <= horizon:
+        end = min(start + step - timedelta(days=1), horizon)
+        slots = [s for s in slot_times(space.calendar, space.tz, start, end) if s.at >= now]
+        window = [p for p in ready if p.at is not None and start <= p.at.date() <= end]
+        for fill in fill_slots(slots, window):
+            if fill.post is None:
+                return Runway((fill.slot.day - today).days, RUNWAY_HORIZON_DAYS, fill.slot,
+                              covered)
+            covered += 1
+        start = end + timedelta(days=1)
     return Runway(RUNWAY_HORIZON_DAYS, RUNWAY_HORIZON_DAYS, None, covered)
 
 
