@@ -173,7 +173,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
     rows: list[list[str | Text]] = []
     used: set[str] = set()
     # Day, Time, Post (what is left), Networks, Format, Status
-    fixed = [6, 5, 11, 8, 9]
+    fixed = [6, 5, 11, 8, 10]
     post_width = max(16, width - sum(fixed) - 2 * len(fixed))
     for day in plan.days:
         if day.is_empty:
@@ -209,7 +209,7 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             label = ""
     parts = [fit(console, header, width)]
     if rows:
-        parts.append(grid(console, rows, [6, 5, post_width, 11, 8, 9],
+        parts.append(grid(console, rows, [6, 5, post_width, 11, 8, 10],
                           header=["Day", "Time", "Post", "Networks", "Format", "Status"]))
     else:
         parts.append(Text("nothing planned, no slot to fill", "dim"))
