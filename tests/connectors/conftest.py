@@ -164,3 +164,41 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pds]:
                 process.wait()
         return
     raise RuntimeError(f"could not start the PDS: {last_error}")
+
+
+class Lexicons:
+    """The official Bluesky lexicons, checked by the reference validator (a Node process)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+
+    def check_output(self, nsid: str, value: object) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"nsid": nsid, "value": value}) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if not answer["ok"]:
+            raise AssertionError(f"{nsid} output breaks the lexicon: {answer['error']}")
+
+
+@pytest.fixture(scope="session")
+def lexicons() -> Iterator[Lexicons]:
+    if not _installed():
+        pytest.skip(INSTALL_HINT)
+    process = subprocess.Popen(
+        [str(NODE), "lexcheck.mjs"],
+        cwd=PDS_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield Lexicons(process)
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

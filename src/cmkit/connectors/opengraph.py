@@ -37,6 +37,8 @@ class _Head(HTMLParser):
         self.done = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return  # what the body says is not the page's description
         if tag == "meta":
             values = {k.lower(): (v or "") for k, v in attrs}
             name = (values.get("property") or values.get("name") or "").lower()
