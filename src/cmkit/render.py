@@ -24,7 +24,12 @@ from .workspace import ClientSpace, Post
 
 
 def account_for(space: ClientSpace, network: Network) -> Account:
-    account = space.client.accounts.get(network) if space.client else None
+    if space.client is None:
+        raise CmkitError(
+            f"{space.slug}/client.yaml is missing or invalid",
+            f"run `cmkit check {space.slug}` and fix what it says",
+        )
+    account = space.client.accounts.get(network)
     if account is None:
         raise CmkitError(
             f"{space.slug} has no {network} account",
