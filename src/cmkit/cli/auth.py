@@ -99,6 +99,8 @@ def mastodon(
         sys.stderr.write("Code shown by the instance: ")
         sys.stderr.flush()
         code = sys.stdin.readline().strip()
+        if not sys.stdin.isatty():
+            sys.stderr.write("\n")  # a piped code brings no newline of its own
     if not code:
         raise CmkitError("no code given", "paste the code the instance shows after approval")
     token = keep_secret(oauth.exchange(app, keep_secret(code)))
