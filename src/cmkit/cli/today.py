@@ -33,10 +33,12 @@ def today(
     """The day's checklist: posts due today and whether each is ready (approved, valid,
     media present), overdue posts, stock alerts, and the routine from cmkit.yaml.
 
+    --date shows another day's posts and routine; overdue posts and stock alerts are
+    always as of now.
+
     Exit code 1 when a post due today is not ready or an approved post is overdue, so a
     morning cron job can say so.
     """
-    from datetime import time
     from zoneinfo import ZoneInfo
 
     from ..clock import now as clock_now
@@ -48,10 +50,9 @@ def today(
     ws = load_plan(workspace_root(ctx), clients or [], use_cache=not no_cache)
     zone = ZoneInfo(ws.config.timezone)
     moment = clock_now()
+    # another day changes what is due and the routine; what is overdue, published or
+    # missing is always as of now
     chosen = day.date() if day else moment.astimezone(zone).date()
-    if chosen != moment.astimezone(zone).date():
-        # another day: what the list will be when that day begins
-        moment = datetime.combine(chosen, time(0, 0), tzinfo=zone)
     _warn(ws)
     report = build(ws, ws.clients, chosen, moment)
     if as_json:
