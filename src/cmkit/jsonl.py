@@ -53,7 +53,10 @@ def read(path: Path) -> Lines:
                 "interrupted while writing it); skipped"
             )
         else:
-            out.problems.append(f"{path.name}: line {number} is not a JSON object; skipped")
+            out.problems.append(
+                f"{path.name}: line {number} cannot be read (cut short by "
+                "an interrupted run, or edited by hand); skipped"
+            )
     return out
 
 

@@ -1,8 +1,9 @@
 """Which messages come first: complaints before questions, then the longest waiting.
 
 A message is a complaint when it holds one of the charter's `complaint_words`
-("remboursement", "arnaque", "déçu", "pas frais"…), matched whole, whatever the case and
-accents ("DECUE" and "déçue" are the same word). Priority is decided when the inbox is
+("remboursement", "arnaque", "déçu", "pas frais"…), whatever the case and accents, at the
+start of a word and with its longer forms: "déçu" also finds "DÉÇUE" and "déçus",
+"arnaque" finds "arnaqué", but "nul" does not find "annulé". Priority is decided when the inbox is
 read, not stored: a word added to the charter re-ranks past messages too.
 """
 
@@ -25,7 +26,7 @@ def _fold(text: str) -> str:
 class Complaints:
     def __init__(self, words: Iterable[str]) -> None:
         self.patterns = [
-            (word, re.compile(rf"(?<!\w){re.escape(_fold(word.strip()))}(?!\w)"))
+            (word, re.compile(rf"(?<!\w){re.escape(_fold(word.strip()))}"))
             for word in words
             if word.strip()
         ]

@@ -146,7 +146,7 @@ def send(
                             now,
                             key=key,
                             error=_line(exc),
-                            maybe_sent=True if isinstance(exc, OutcomeUnknown) else None,
+                            maybe_sent=True if _maybe_sent(exc) else None,
                         )
                     ],
                 )
@@ -175,6 +175,14 @@ def send(
             ],
         )
     return Sent(item, result.remote_id, result.url, seconds)
+
+
+def _maybe_sent(exc: ConnectorError) -> bool:
+    """Whether the reply may have reached the network: anything but a definite refusal
+    (a 4xx). A timeout or a 5xx after the request left may hide a published reply."""
+    if isinstance(exc, OutcomeUnknown):
+        return True
+    return exc.status is None or exc.status >= 500
 
 
 def _line(exc: Exception) -> str:
