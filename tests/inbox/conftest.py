@@ -14,10 +14,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "connectors"))
 
-from inboxdata import write_ws  # noqa: E402
-from mastodon_fake import BASE, FakeMastodon  # noqa: E402
+from inboxdata import write_ws
+from mastodon_fake import BASE, FakeMastodon
 
-from cmkit.connectors import http  # noqa: E402
+from cmkit.connectors import http
 
 NOW = "2026-11-25T10:00:00+01:00"  # 09:00 UTC
 
