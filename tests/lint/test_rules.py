@@ -55,7 +55,9 @@ def ws(tmp_path: Path) -> Path:
     (client / "client.yaml").write_text(CLIENT)
     (client / "strategy.yaml").write_text(STRATEGY)
     (client / "charter.yaml").write_text(CHARTER)
-    (client / "media" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100)
+    from PIL import Image
+
+    Image.new("RGB", (1080, 1080), (200, 120, 60)).save(client / "media" / "photo.jpg")
     return root
 
 
@@ -96,7 +98,7 @@ def test_too_long_for_bluesky_points_at_the_text(ws: Path, post: Callable[..., P
 
 def test_a_network_variant_fixes_the_length(ws: Path, post: Callable[..., Path]) -> None:
     post(
-        front(networks="[bluesky, instagram]", variants='\n  bluesky: "Court #Acme"')
+        front(networks="[bluesky, mastodon]", variants='\n  bluesky: "Court #Acme"')
         + "x" * 400
         + " #Acme\n"
     )

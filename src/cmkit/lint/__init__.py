@@ -130,6 +130,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     from ..models import WorkspaceConfig
     from ..workspace import CLIENTS_DIR, Workspace, load_client, load_model
     from .campaigns import check_campaigns
+    from .connectors import check_connectors
     from .content import check_content
     from .plan import check_plan
     from .posts import check_posts
@@ -146,6 +147,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     space = load_client(ws, root / CLIENTS_DIR / slug, problems)
     problems += check_posts(space)
     problems += check_content(space)
+    problems += check_connectors(space)
     problems += check_plan(space, ws.rel)
     problems += check_campaigns(space, ws.rel)
     published = check_published(space, problems)
