@@ -67,7 +67,7 @@ def test_key_dates_are_all_day(cmkit: Callable[..., Any], ws: Path) -> None:
     assert noel.decoded("DTSTART") == date(2026, 12, 25)
     assert noel.decoded("DTEND") == date(2026, 12, 26)  # exclusive
     assert str(noel["TRANSP"]) == "TRANSPARENT"
-    concours = events["keydate-martin-20261201-grand-concours-de-noel@cmkit"]
+    concours = events["highlight-martin-concours-2026@cmkit"]
     assert concours.decoded("DTEND") == date(2026, 12, 21)
 
 

@@ -4,9 +4,10 @@
   cancelled posts stay as STATUS:CANCELLED so an imported copy drops them too;
 - key dates as all-day events (a period spans its days; DTEND is exclusive);
 - stable UIDs, so a regenerated file updates events instead of duplicating them:
-  `post-<client>-<post id>@cmkit` and `keydate-<client>-<yyyymmdd>-<name>@cmkit`; public
-  holidays and commercial dates are the same for every client of a country, so they are
-  `keydate-<yyyymmdd>-<name>@cmkit` and appear once in a file covering several clients.
+  `post-<client>-<post id>@cmkit`, `highlight-<client>-<id>-<year>@cmkit` and
+  `keydate-<client>-<yyyymmdd>-<name>@cmkit`; public holidays and commercial dates are the
+  same for every client of a country, so they are `keydate-<yyyymmdd>-<name>@cmkit` and
+  appear once in a file covering several clients.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def post_uid(client: str, post_id: str) -> str:
 
 
 def key_date_uid(client: str, key: KeyDate) -> str:
+    if key.kind == "highlight":
+        # by id: moving a contest's dates updates its event
+        return f"highlight-{client}-{key.id}-{key.start.year}@{DOMAIN}"
     stem = f"{key.start:%Y%m%d}-{slugify(key.name)}"
     if key.kind in SHARED_KINDS:
         return f"keydate-{stem}@{DOMAIN}"
