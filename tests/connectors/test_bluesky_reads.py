@@ -212,6 +212,11 @@ def test_check_warns_about_mentions_that_are_not_handles() -> None:
     assert "@julien" in issues[0].message and "@alice@piaille.fr" in issues[1].message
 
 
+def test_check_warns_about_a_hashtag_too_long_to_be_one() -> None:
+    (issue,) = connector().check(delivery("Bravo #" + "Boulangerie" * 6 + " et #Noël"))
+    assert issue.rule == "bluesky/hashtag-too-long" and "will not be a hashtag" in issue.message
+
+
 def test_check_media_and_content_warning(tmp_path: Path) -> None:
     pic = tmp_path / "a.png"
     Image.new("RGB", (10, 10)).save(pic)
