@@ -33,8 +33,7 @@ HOW_TO_GET = {
     "(docs/networks/facebook.md)",
     "instagram": "generate a token with instagram_content_publish for the system user "
     "(docs/networks/instagram.md)",
-    "threads": "make a long-lived Threads token in the app's dashboard "
-    "(docs/networks/threads.md)",
+    "threads": "make a long-lived Threads token in the app's dashboard (docs/networks/threads.md)",
 }
 
 

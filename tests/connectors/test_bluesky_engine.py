@@ -97,11 +97,11 @@ def test_due_posts_go_out_once_and_a_second_run_sends_nothing(
     report = json.loads(first.stdout)
     assert report["counts"].get("published") == 3
     done = [e for e in ledger(root) if e["event"] == "done"]
-    assert all(e["url"].startswith(f"https://bsky.app/profile/{alice.handle}/post/")
-               for e in done)
+    assert all(e["url"].startswith(f"https://bsky.app/profile/{alice.handle}/post/") for e in done)
     assert publish(cmkit, root).exit_code == 0
     assert sorted(texts_on_server(pds, alice)) == [
-        f"Jour {i} de l'Avent 🎄 #Noël" for i in range(3)]
+        f"Jour {i} de l'Avent 🎄 #Noël" for i in range(3)
+    ]
 
 
 def test_timeout_after_the_server_accepted_is_recovered_not_reposted(
@@ -159,7 +159,8 @@ def test_sigkill_of_a_real_process_after_the_server_accepted(
     runner.write_text(STALL.format(marker=str(marker)))
     process = subprocess.Popen(
         [sys.executable, str(runner), "-w", str(root), "publish", "--due", "--now", NOW],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline and process.poll() is None:

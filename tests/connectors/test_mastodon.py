@@ -258,7 +258,8 @@ def test_check_media_rules(fake: FakeMastodon, tmp_path: Path) -> None:
 
 def test_verify_names_the_account_or_what_is_wrong(fake: FakeMastodon) -> None:
     assert connector(fake).verify().message == (
-        "logged in as @boulangerie@piaille.example (500 characters per post)")
+        "logged in as @boulangerie@piaille.example (500 characters per post)"
+    )
     wrong = connector(fake, handle="@cafe@piaille.example").verify()
     assert not wrong.ok and "belongs to @boulangerie@piaille.example" in wrong.message
     with pytest.raises(ConnectorError) as caught:
