@@ -3,17 +3,23 @@ connector's tests), served in-process or over loopback HTTP for multi-process ru
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "connectors"))
 
+import appview
+from appview import Index, Peer
 from inboxdata import write_ws
 from mastodon_fake import BASE, FakeMastodon
 
@@ -89,3 +95,57 @@ def served(masto: FakeMastodon) -> Iterator[Callable[[float], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def _pds_helpers() -> ModuleType:
+    """The PDS machinery of the connectors' tests (install check, start-up wait)."""
+    path = Path(__file__).resolve().parents[1] / "connectors" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("cmkit_tests_pds", path)
+    assert spec is not None and spec.loader is not None
+    if spec.name in sys.modules:
+        return sys.modules[spec.name]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bsky_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
+    """The reference PDS, configured with the test AppView for notifications and search."""
+    helpers = _pds_helpers()
+    if not helpers._installed():
+        pytest.skip(helpers.INSTALL_HINT)
+    index = Index()
+    data = tmp_path_factory.mktemp("pds-appview")
+    with appview.running(index) as appview_url:
+        plc_port, pds_port = helpers._free_port(), helpers._free_port()
+        env = {
+            **os.environ,
+            "PATH": f"{helpers.NODE.parent}:{os.environ.get('PATH', '')}",
+            "PDS_BSKY_APP_VIEW_URL": appview_url,
+            "PDS_BSKY_APP_VIEW_DID": appview.DID,
+        }
+        with (data / "server.log").open("wb") as errors:
+            process = subprocess.Popen(
+                [str(helpers.NODE), "server.mjs", str(plc_port), str(pds_port), str(data)],
+                cwd=helpers.PDS_DIR,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=env,
+            )
+        try:
+            helpers._wait_ready(process, data / "server.log")
+            pds = helpers.Pds(f"http://localhost:{pds_port}")
+            index.attach(pds.url)
+            yield Peer(pds, index)
+        finally:
+            assert process.stdin is not None
+            process.stdin.close()
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
