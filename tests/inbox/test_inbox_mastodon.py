@@ -169,3 +169,20 @@ def test_a_network_that_fails_is_one_line_and_exit_code_4(
     [line] = r.stderr.strip().splitlines()
     assert line.startswith("martin · mastodon: failed — mastodon: refused the credentials")
     assert "revoked-token" not in r.stderr
+
+
+def test_today_shows_what_waits_and_for_how_long(
+    cmkit: Callable[..., object], masto: FakeMastodon, inbox_ws: Path
+) -> None:
+    quiet = json.loads(cmkit("-w", inbox_ws, "today", "--json").stdout)
+    inbox = next(s for s in quiet["sections"] if s["key"] == "inbox")
+    assert inbox["items"] == []
+    masto.mention_from("julie", "piaille.fr", QUESTION, created_at="2026-11-24T07:00:00.000Z")
+    masto.mention_from("marc", "mamot.fr", COMPLAINT, created_at="2026-11-25T06:30:00.000Z")
+    cmkit("-w", inbox_ws, "inbox", "pull")
+    data = json.loads(cmkit("-w", inbox_ws, "today", "--json").stdout)
+    [item] = next(s for s in data["sections"] if s["key"] == "inbox")["items"]
+    assert item["text"] == "2 to answer, oldest waiting 1 d 2 h, 1 complaint — cmkit inbox"
+    assert (item["level"], item["client"]) == ("alert", "martin")
+    text = cmkit("-w", inbox_ws, "today").stdout
+    assert "2 to answer, oldest waiting 1 d 2 h, 1 complaint" in text

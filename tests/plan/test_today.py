@@ -152,7 +152,7 @@ def test_sections_can_be_added(cmkit: Callable[..., Any], ws: Path,
             today_module.Item(f"3 mentions to answer ({ctx.day})", "todo", "martin")])
 
     today_module.register_section("inbox", inbox, before="stock")
-    assert today_module.sections() == ["due", "overdue", "inbox", "stock", "routine"]
+    assert today_module.sections() == ["due", "overdue", "campaigns", "inbox", "stock", "routine"]
     _, data = _today(cmkit, ws)
     assert _section(data, "inbox")[0]["text"] == "3 mentions to answer (2026-11-25)"
 

@@ -30,20 +30,24 @@ class CampaignView:
     problems: list[str] = field(default_factory=list)  # unreadable imported rows
 
 
-def view(space: ClientSpace, campaign_id: str, today: date) -> CampaignView:
+def view(
+    slug: str, data_dir: Path, campaign_id: str, campaign: Campaign, today: date
+) -> CampaignView:
     from . import store
 
-    campaign = space.campaigns[campaign_id]
-    rows, problems = store.read(space.data_dir, campaign_id)
+    rows, problems = store.read(data_dir, campaign_id)
     figures = merge(campaign, rows)
     return CampaignView(
-        space.slug, campaign_id, campaign, figures, pacing(campaign, figures, today), problems
+        slug, campaign_id, campaign, figures, pacing(campaign, figures, today), problems
     )
 
 
 def views(space: ClientSpace, today: date) -> list[CampaignView]:
     """Every campaign of a client, the running ones first, then by start date."""
-    found = [view(space, cid, today) for cid in space.campaigns]
+    found = [
+        view(space.slug, space.data_dir, cid, campaign, today)
+        for cid, campaign in space.campaigns.items()
+    ]
     order = {"over budget": 0, "ahead": 1, "behind": 1, "on pace": 2, "scheduled": 3, "ended": 4}
     return sorted(found, key=lambda v: (order.get(v.pacing.status, 5), v.campaign.start))
 

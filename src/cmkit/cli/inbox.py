@@ -48,12 +48,13 @@ def list_(
     complaint_words are marked "!" and come first. Run `cmkit inbox pull` to fetch.
     """
     from ..clock import now as clock_now
-    from ..inbox import overview
+    from ..inbox import complaints_of, overview
     from .common import note, open_workspace, print_json
 
     ws = open_workspace(ctx, clients)
     now = clock_now()
-    boxes = [overview(space) for space in ws.select(clients or [])]
+    boxes = [overview(s.slug, s.name, s.data_dir, complaints_of(s))
+             for s in ws.select(clients or [])]
     for box in boxes:
         for problem in box.problems:
             note(f"{box.slug}: data/{problem}")

@@ -33,18 +33,18 @@ class ClientInbox:
         return sum(r.high for r in self.waiting)
 
 
-def complaints_of(space: ClientSpace) -> Complaints:
-    return Complaints(space.charter.complaint_words if space.charter else [])
+def complaints_of(space: ClientSpace) -> list[str]:
+    return list(space.charter.complaint_words) if space.charter else []
 
 
-def overview(space: ClientSpace) -> ClientInbox:
-    inbox = store.read(space.data_dir)
+def overview(slug: str, name: str, data_dir: Path, complaint_words: list[str]) -> ClientInbox:
+    inbox = store.read(data_dir)
     waiting = [i for i in inbox.items.values() if not i.answered]
     handled = sorted(
         (i for i in inbox.items.values() if i.answered), key=lambda i: i.mention.created_at
     )
     return ClientInbox(
-        space.slug, space.name, rank(waiting, complaints_of(space)), handled, inbox.problems
+        slug, name, rank(waiting, Complaints(complaint_words)), handled, inbox.problems
     )
 
 

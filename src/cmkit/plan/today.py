@@ -7,6 +7,8 @@ Each section comes from a provider, a plain function of the day's context; later
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -260,3 +262,8 @@ register_section("due", due_section)
 register_section("overdue", overdue_section)
 register_section("stock", stock_section)
 register_section("routine", routine_section)
+
+# features outside the plan add their sections when imported (inbox, paid campaigns)
+for _feature in ("cmkit.inbox.today", "cmkit.campaigns.today"):
+    if importlib.util.find_spec(_feature) is not None:
+        importlib.import_module(_feature)
