@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from cmkit.connectors import http, opengraph
-from cmkit.connectors.base import Delivery, MediaFile
+from cmkit.connectors.base import ConnectorError, Delivery, MediaFile
 from cmkit.connectors.bluesky import BlueskyConnector
 from cmkit.models import Account
 from cmkit.networks import Network
@@ -266,3 +266,17 @@ def test_opengraph_fetch_failure_gives_an_empty_preview() -> None:
 def test_lexicon_judge_refuses_a_wrong_answer(lexicons: Lexicons) -> None:
     with pytest.raises(AssertionError, match="did"):
         lexicons.check_output("app.bsky.actor.getProfile", {"did": "not-a-did", "handle": "x.y"})
+
+
+def test_an_instance_that_is_not_an_atproto_server_is_a_clear_error() -> None:
+    def website(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, text="<html>Bienvenue</html>", headers={"Content-Type": "text/html"}
+        )
+
+    with (
+        http.override(transport=httpx.MockTransport(website)),
+        pytest.raises(ConnectorError, match="not XRPC") as caught,
+    ):
+        connector().verify()
+    assert "instance" in caught.value.hint

@@ -103,7 +103,16 @@ class Agent:
             raise http.transport_error(exc) from None
         if not response.is_success:
             raise _with_code(http.status_error(response), response)
-        return response.json() if response.content else None
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ConnectorError(
+                f"bluesky: {host(url)} answered something that is not XRPC",
+                "is `instance` in client.yaml the account's server (https://bsky.social)?",
+                retryable=True,
+            ) from None
 
     def xrpc(self, method: str, nsid: str, **kwargs: Any) -> Any:
         """Call the account's PDS as the account; an expired token is refreshed once."""

@@ -44,6 +44,8 @@ from .mastodon_instance import InstanceLimits
 from .mastodon_text import language, reply_text, same_text, status_text
 
 if TYPE_CHECKING:
+    import httpx
+
     from .http import HttpClient
 
 PROCESSING_WAITS = (1.0, 1.0, 2.0, 2.0, 3.0, 5.0, 5.0, 8.0, 8.0, 10.0, 15.0)  # ≈ 1 minute
@@ -132,14 +134,14 @@ class MastodonConnector(BaseConnector):
                 retryable=exc.retryable or exc.status is None,
                 status=exc.status,
             ) from None
-        attachment = response.json()
+        attachment = _json(response)
         media_id = str(attachment["id"])
         for wait in PROCESSING_WAITS:
             if response.status_code == 200 and attachment.get("url"):
                 return media_id
             pause(wait)
             response = self.http().call("GET", f"/api/v1/media/{media_id}")
-            attachment = response.json() if response.content else {}
+            attachment = _json(response) if response.content else {}
         if response.status_code == 200 and attachment.get("url"):
             return media_id
         raise ConnectorError(
@@ -369,6 +371,20 @@ class MastodonConnector(BaseConnector):
         payload["in_reply_to_id"] = mention.remote_id
         status = self._post(payload, idempotency_key)
         return PublishResult(str(status["id"]), _url(status))
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ConnectorError(
+            f"mastodon: {response.url.host} answered something that is not a media attachment",
+            "is `instance` in client.yaml the Mastodon server's address?",
+            retryable=True,
+        )
+    return body
 
 
 def _url(status: dict[str, Any]) -> str | None:
