@@ -10,7 +10,7 @@ wrapped when marked so.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,14 +56,13 @@ def grid(console: Console, rows: Sequence[Sequence[str | Text]], widths: Sequenc
     """Rows in columns of the given widths, as one Text."""
     from rich.text import Text
 
-    justify = justify or ["left"] * len(widths)
-    lines: list[Text] = []
+    out = _Builder(widths, justify or ["left"] * len(widths))
     if header:
-        lines.append(_line([Text(h, "bold") for h in header], widths, justify))
-        lines.append(Text("─" * (sum(widths) + 2 * (len(widths) - 1)), "dim"))
+        out.line([Text(h, "bold") for h in header])
+        out.line([Text("─" * (sum(widths) + 2 * (len(widths) - 1)), "dim")], ruler=True)
     for row in rows:
         if not any(isinstance(c, Text) and c.no_wrap is False for c in row):
-            lines.append(_line(row, widths, justify))
+            out.line(row)
             continue
         columns: list[list[str | Text]] = []
         for cell, width in zip(row, widths, strict=True):
@@ -72,53 +71,74 @@ def grid(console: Console, rows: Sequence[Sequence[str | Text]], widths: Sequenc
             else:
                 columns.append([cell])
         for index in range(max(len(c) for c in columns)):
-            lines.append(_line([c[index] if index < len(c) else "" for c in columns],
-                               widths, justify))
-    return Text("\n").join(lines)
+            out.line([c[index] if index < len(c) else "" for c in columns])
+    return out.text()
 
 
-def _line(cells: Sequence[str | Text], widths: Sequence[int],
-          justify: Sequence[Justify]) -> Text:
-    """One line of cells, built as a string and style spans (far cheaper than appending
-    Text pieces)."""
-    from rich.cells import cell_len, set_cell_size
-    from rich.text import Span, Text
+class _Builder:
+    """Lines accumulated as one string and its style spans: building a Text per cell or
+    per line costs more than the layout itself."""
 
-    parts: list[str] = []
-    spans: list[Span] = []
-    position = 0
-    last = len(cells) - 1
-    for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-        if isinstance(cell, Text):
-            text, style, inner = cell.plain, cell.style, cell.spans
-        else:
-            text, style, inner = cell, "", []
-        length = cell_len(text)
-        if length > width:
-            # cut at the width, without a space before the ellipsis
-            text = set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
+    def __init__(self, widths: Sequence[int], justify: Sequence[Justify]) -> None:
+        self.widths = widths
+        self.justify = justify
+        self.parts: list[str] = []
+        self.spans: list[tuple[int, int, Any]] = []
+        self.position = 0
+
+    def line(self, cells: Sequence[str | Text], ruler: bool = False) -> None:
+        from rich.cells import cell_len, set_cell_size
+        from rich.text import Span
+
+        if self.parts:
+            self.parts.append("\n")
+            self.position += 1
+        line_start = self.position
+        pieces: list[str] = []
+        spans: list[tuple[int, int, Any]] = []
+        position = self.position
+        last = len(cells) - 1
+        for index, cell in enumerate(cells):
+            width = self.widths[index] if not ruler else 10**6
+            text: str
+            style: Any
+            inner: Sequence[Span]
+            if isinstance(cell, str):
+                text, style, inner = cell, "", ()
+            else:
+                text, style, inner = cell.plain, cell.style, cell.spans
             length = cell_len(text)
-        if index:
-            parts.append("  ")
-            position += 2
-        if justify[index] == "right":
-            parts.append(" " * (width - length))
-            position += width - length
-        start = position
-        parts.append(text)
-        position += len(text)
-        if style:
-            spans.append(Span(start, position, style))
-        for span in inner:
-            end = min(start + span.end, position)
-            if start + span.start < end:
-                spans.append(Span(start + span.start, end, span.style))
-        if justify[index] == "left" and index < last:
-            parts.append(" " * (width - length))
-            position += width - length
-    plain = "".join(parts).rstrip()
-    return Text(plain, spans=[Span(s.start, min(s.end, len(plain)), s.style) for s in spans
-                              if s.start < len(plain)])
+            if length > width:
+                # cut at the width, without a space before the ellipsis
+                text = set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
+                length = cell_len(text)
+            if index:
+                pieces.append("  ")
+                position += 2
+            pad = " " * (width - length) if not ruler else ""
+            if self.justify[index] == "right":
+                pieces.append(pad)
+                position += len(pad)
+            start = position
+            pieces.append(text)
+            position += len(text)
+            if style:
+                spans.append((start, position, style))
+            for span in inner:
+                spans.append((start + span.start, min(start + span.end, position), span.style))
+            if self.justify[index] == "left" and index < last:
+                pieces.append(pad)
+                position += len(pad)
+        plain = "".join(pieces).rstrip()
+        self.parts.append(plain)
+        self.position = line_start + len(plain)
+        self.spans += [(a, min(b, self.position), st) for a, b, st in spans
+                       if a < self.position and a < b]
+
+    def text(self) -> Text:
+        from rich.text import Span, Text
+
+        return Text("".join(self.parts), spans=[Span(*s) for s in self.spans])
 
 
 def fit(console: Console, text: Text, width: int | None = None) -> Text:
@@ -129,5 +149,13 @@ def fit(console: Console, text: Text, width: int | None = None) -> Text:
 
 
 def show(console: Console, text: Text) -> None:
-    """Print laid-out text as it is: every line already fits (see `grid` and `fit`)."""
-    console.print(text, no_wrap=True, crop=False, overflow="ignore")
+    """Print laid-out text as it is: every line already fits (see `grid` and `fit`).
+
+    Into a pipe or a file rich writes no styles at all, so the plain text is written
+    directly: the same bytes, without rendering thousands of lines into segments.
+    """
+    if console.is_terminal or console.is_jupyter:
+        console.print(text, no_wrap=True, crop=False, overflow="ignore")
+        return
+    console.file.write(text.plain + "\n")
+    console.file.flush()
