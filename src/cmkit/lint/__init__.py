@@ -147,7 +147,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     space = load_client(ws, root / CLIENTS_DIR / slug, problems)
     problems += check_posts(space)
     problems += check_content(space)
-    problems += check_connectors(space)
+    problems += check_connectors(space, problems)
     problems += check_plan(space, ws.rel)
     problems += check_campaigns(space, ws.rel)
     published = check_published(space, problems)

@@ -16,7 +16,10 @@ from ..networks import Network
 from ..workspace import ClientSpace, Post
 from .posts import LIVE
 
-# rules content.py already applies to every network: a connector's own copy is noise
+# rules content.py already applies to every network: a connector's own copy is noise.
+# A connector's length rule stays: it sees more (the link appended to an image post, a
+# content warning, an instance's own limit) — unless text/too-long already said it.
+SAME_AS_TOO_LONG = {"bluesky/too-long", "mastodon/too-long"}
 GENERIC = {
     "text/too-long",
     "text/too-many-hashtags",
@@ -26,8 +29,6 @@ GENERIC = {
     "media/format",
     "media/too-many",
     "media/no-public-url",
-    "bluesky/too-long",
-    "mastodon/too-long",
     "bluesky/too-many-images",
     "mastodon/too-many-media",
     "bluesky/media-type",
@@ -39,7 +40,9 @@ def _no_secret(role: str) -> str:
     raise CmkitError("an offline check must not need a secret")
 
 
-def check_connectors(space: ClientSpace) -> Iterator[Problem]:
+def check_connectors(space: ClientSpace, found: list[Problem]) -> Iterator[Problem]:
+    """Connector problems not already among `found` (the generic rules' problems)."""
+    too_long = {(p.path, p.message.split(":")[0]) for p in found if p.rule == "text/too-long"}
     from ..connectors import get_connector, registry
     from ..render import delivery
 
@@ -61,7 +64,10 @@ def check_connectors(space: ClientSpace) -> Iterator[Problem]:
             except CmkitError:
                 continue  # media/missing and friends say so
             for issue in connectors[network].check(sent):  # type: ignore[attr-defined]
-                if issue.rule in GENERIC:
+                if issue.rule in GENERIC or (
+                    issue.rule in SAME_AS_TOO_LONG
+                    and (post.rel, f"too long for {network}") in too_long
+                ):
                     continue
                 yield _problem(post, network, issue)
 
