@@ -214,12 +214,18 @@ class Writer:
     """Appends events to one ledger; safe to share between threads of one process.
 
     The caller holds the workspace lock, so no other process appends meanwhile.
+    `append` returns once its line is on disk. Threads appending together share
+    fsyncs (group commit): while one fsync runs, the lines written meanwhile wait for
+    the next one, which covers them all — one disk flush for many lines, none unflushed.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = ledger_path(data_dir)
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._fd: int | None = None
+        self._written = 0  # lines written so far
+        self._synced = 0  # lines known to be on disk
+        self._syncing = False
 
     def _open(self) -> int:
         if self._fd is None:
@@ -240,14 +246,28 @@ class Writer:
             raise ValueError(f"unknown ledger event {event!r}")
         entry = Entry(clock_now(), event, post, network, key, content_hash, data)
         payload = (entry.to_json() + "\n").encode()
-        with self._lock:
+        with self._cond:
             fd = self._open()
             os.write(fd, payload)  # one write per line: O_APPEND keeps it whole
-        os.fsync(fd)  # outside the lock: threads' fsyncs overlap instead of queueing
+            self._written += 1
+            mine = self._written
+            while self._synced < mine:
+                if self._syncing:
+                    self._cond.wait()
+                    continue
+                self._syncing, covered = True, self._written
+                self._cond.release()
+                try:
+                    os.fsync(fd)
+                    self._synced = max(self._synced, covered)
+                finally:
+                    self._cond.acquire()
+                    self._syncing = False
+                    self._cond.notify_all()
         return entry
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
