@@ -145,3 +145,43 @@ def test_last_outcome_ignores_steps_and_other_keys() -> None:
     last = track.last_outcome("a")
     assert last is not None and last.event == "failed" and not last.retryable
     assert track.done is None
+
+
+def test_threads_share_fsyncs_but_no_append_returns_before_its_line_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    path = tmp_path / "ledger.jsonl"
+    synced: set[str] = set()
+    flushes = 0
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        nonlocal flushes
+        on_disk = path.read_text().splitlines() if path.exists() else []
+        time.sleep(0.005)  # a slow disk: appends pile up meanwhile
+        real_fsync(fd)
+        synced.update(on_disk)
+        flushes += 1
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    writer = ledger.Writer(tmp_path)
+    late: list[str] = []
+
+    def append(n: int) -> None:
+        for i in range(20):
+            entry = writer.append("intent", f"p{n}-{i}", "x", "k", "h")
+            if entry.to_json() not in synced:
+                late.append(entry.post)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    writer.close()
+    assert late == []
+    assert len(ledger.read(tmp_path)) == 160
+    assert flushes < 160 / 2  # shared, not one per line
