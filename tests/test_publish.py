@@ -302,3 +302,27 @@ def test_quiet_prints_nothing_when_all_went_out_and_only_what_did_not(
     assert noisy.exit_code == 4
     assert "bad" in noisy.stdout and "good" not in noisy.stdout
     assert noisy.stderr.strip() == "1 FAILED"
+
+
+def test_a_torn_ledger_line_is_reported_and_its_send_reconciled(
+    ws: PublishWs, peer: FaultPeer, cmkit: Callable[..., Any]
+) -> None:
+    ws.add_post("p", "2026-11-25 09:30")
+    from cmkit.ledger import Writer
+    from cmkit.render import delivery
+
+    space = load(ws.root).clients[CLIENT]
+    sent = delivery(space, space.posts[0], space.posts[0].meta.networks[0])
+    with Writer(ws.client_dir / "data") as writer:
+        writer.append("intent", "p", "mastodon", sent.idempotency_key, sent.content_hash)
+    with ws.ledger.open("ab") as handle:  # the crash hit while the outcome was being written
+        handle.write(b'{"v":1,"ts":"2026-11-25T09:30:02Z","event":"done","post":"p","netw')
+    r = cmkit("-w", ws.root, "publish", "--due")
+    assert r.exit_code == 0, r.stderr
+    assert "warning: clients/acme/data/ledger.jsonl: line 2 is incomplete" in r.stderr
+    assert len(peer.posts) == 1  # looked up (not there), then sent once
+    from cmkit.ledger import read
+
+    assert [e.event for e in read(ws.client_dir / "data")] == ["intent", "failed", "intent", "done"]
+    lines = ws.ledger.read_text().splitlines()
+    assert lines[1].endswith('"netw') and json.loads(lines[-1])["event"] == "done"
