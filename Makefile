@@ -10,7 +10,7 @@ WS     := examples/agency
 OUT    := out
 # The example workspace is dated around Christmas 2026: the demo pins the clock to a
 # morning in it, so it shows the same plan whatever day you run it.
-DEMO_NOW := 2026-11-25T09:05:00+01:00
+DEMO_NOW := 2026-11-25T12:05:00+01:00
 
 .PHONY: demo test lint bench clean
 
@@ -26,10 +26,23 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
+demo: export CMKIT_NOW = $(DEMO_NOW)
 demo: $(VENV)/.installed
-	@mkdir -p $(OUT)
-	@echo "== cmkit check: every file validated and linted"
-	CMKIT_NOW=$(DEMO_NOW) $(CMKIT) -w $(WS) check
+	@rm -rf $(OUT) && mkdir -p $(OUT)
+	@echo "\n== cmkit check — every file validated and linted"
+	$(CMKIT) -w $(WS) check
+	@echo "\n== cmkit calendar — December for the bakery, with key dates and empty slots"
+	$(CMKIT) -w $(WS) calendar boulangerie-martin --month 2026-12
+	@echo "\n== cmkit stock — what is ready, and what will soon be missing"
+	$(CMKIT) -w $(WS) stock
+	@echo "\n== cmkit publish --due — what is due now, sent to a local outbox (offline)"
+	$(CMKIT) -w $(WS) publish --due --outbox $(OUT)/outbox
+	@echo "\n== cmkit today — the day's checklist across clients"
+	-$(CMKIT) -w $(WS) today  # exit 1 flags what needs attention: shown, not fatal
+	@echo "\n== cmkit report — November's report for the bakery"
+	$(CMKIT) -w $(WS) report boulangerie-martin --month 2026-11 --format html -o $(OUT)/boulangerie-martin-2026-11.html
+	$(CMKIT) -w $(WS) report boulangerie-martin --month 2026-11 --format md -o $(OUT)/boulangerie-martin-2026-11.md
+	@echo "\nOpen $(OUT)/boulangerie-martin-2026-11.html in a browser: the client's monthly report."
 
 test: $(VENV)/.test-installed
 	@for script in scripts/test-deps/*.sh; do sh "$$script" || exit 1; done

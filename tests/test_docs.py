@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
+from pathlib import Path
 
 from cmkit.lint.rules import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_rule_is_documented() -> None:
