@@ -267,9 +267,9 @@ def test_a_missing_token_is_named_not_a_traceback(
     r = cmkit("-w", ws.root, "publish", "--due", "--json")
     assert r.exit_code == 4
     row = results(r.stdout)[("p", "mastodon")]
-    assert row["status"] == "failed" and row["message"] == "acme/mastodon: no token found"
+    assert row["status"] == "blocked" and row["message"] == "acme/mastodon: no token found"
     assert TOKEN_ENV in row["hint"] and "cmkit secrets set acme/mastodon" in row["hint"]
-    assert peer.posts == []
+    assert peer.posts == [] and ws.events() == []  # nothing written: nothing was tried
 
 
 def test_now_is_read_in_the_workspace_time_zone(

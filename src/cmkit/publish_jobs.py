@@ -26,6 +26,7 @@ from .models import Status
 from .publish_resources import Resources
 from .publish_types import Job, Outcome, Result, duration, resolve_hint
 from .redaction import redact
+from .secrets import missing as missing_secret
 
 log = logging.getLogger("cmkit.publish")
 # how far before an interrupted intent a recovery lookup starts: clocks differ a little
@@ -93,6 +94,11 @@ class Runner(Resources):
                 f"--post {job.post.id} --network {job.network}",
                 key=delivery.idempotency_key,
             )
+        missing = self._missing_secret(job, delivery)
+        if missing is not None:
+            return self._result(
+                job, "blocked", missing.message, hint=missing.hint, key=delivery.idempotency_key
+            )
         problems = self._problems(job, delivery)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -113,6 +119,18 @@ class Runner(Resources):
                 record=delivery_record(delivery, self.ws.root),
             )
         return self._send(job, delivery)
+
+    def _missing_secret(self, job: Job, delivery: Delivery) -> CmkitError | None:
+        """A secret client.yaml names but nobody provided: said before anything is written,
+        so a missing token does not leave an intent and a failure in the ledger every run."""
+        if self.outbox is not None:
+            return None  # a rehearsal needs no token
+        account = delivery.account
+        roles = (["token"] if account.token_env else []) + list(account.secrets)
+        for role in roles:
+            if self.secrets.find(job.space.slug, str(job.network), account, role) is None:
+                return missing_secret(job.space.slug, str(job.network), account, role)
+        return None
 
     def _problems(self, job: Job, delivery: Delivery) -> list[str]:
         out: list[str] = []
