@@ -145,7 +145,10 @@ def test_campaign_pacing_and_costs(agency: Path) -> None:
 def test_the_inbox_section_appears_once_the_inbox_provides_it(
     agency: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert model(agency).inbox is None  # no inbox yet: no section, no invented figures
+    # the example's inbox (data/inbox.jsonl): three messages, one answered after 13 h 17
+    assert model(agency).inbox == InboxSection(3, 2, 1, 796.8, 796.8)
+    (agency / "clients/boulangerie-martin/data/inbox.jsonl").unlink()
+    assert model(agency).inbox is None  # no messages: no section, no invented figures
     fake = types.ModuleType("cmkit.inbox")
     fake.report_section = lambda space, start, end: InboxSection(  # type: ignore[attr-defined]
         received=31, answered=29, unanswered=2, median_response_minutes=42.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from . import store
 from .priority import Complaints, Ranked, rank
 
 if TYPE_CHECKING:
+    from ..reports.model import InboxSection
     from ..workspace import ClientSpace
 
 
@@ -75,29 +76,34 @@ def mark(
         store.append(space.data_dir, [store.event(name, item.id, now, **data)])
 
 
-@dataclass
-class ResponseStats:
-    """How fast the client's community was answered, over replies sent in a period."""
+def report_section(space: ClientSpace, start: date, end: date) -> InboxSection | None:
+    """The monthly report's inbox figures (the hook `cmkit.reports.build` calls): messages
+    received from `start` to `end` inclusive, in the client's time zone; how many were
+    answered (a reply, or marked done); response times of their first replies. None when
+    nothing was received: the report then says the inbox has no data."""
+    from ..reports.model import InboxSection
 
-    replies: int
-    median_seconds: int | None
-    within_24h: float | None  # share of replies sent within 24 hours
-    waiting: int  # messages received in the period and still unanswered
-    received: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return vars(self).copy()
-
-
-def response_stats(space: ClientSpace, start: datetime, end: datetime) -> ResponseStats:
-    """Replies sent in [start, end) and messages received then (for the monthly report)."""
-    inbox = store.read(space.data_dir)
-    seconds = [r.seconds for i in inbox.items.values() for r in i.replies if start <= r.at < end]
-    received = [i for i in inbox.items.values() if start <= i.mention.created_at < end]
-    return ResponseStats(
-        replies=len(seconds),
-        median_seconds=int(statistics.median(seconds)) if seconds else None,
-        within_24h=sum(s <= 86400 for s in seconds) / len(seconds) if seconds else None,
-        waiting=sum(not i.answered for i in received),
-        received=len(received),
+    since = datetime.combine(start, time(), space.tz)
+    until = datetime.combine(end + timedelta(days=1), time(), space.tz)
+    items = [
+        i
+        for i in store.read(space.data_dir).items.values()
+        if since <= i.mention.created_at < until
+    ]
+    if not items:
+        return None
+    minutes = sorted(i.replies[0].seconds / 60 for i in items if i.replies)
+    answered = sum(i.answered for i in items)
+    return InboxSection(
+        received=len(items),
+        answered=answered,
+        unanswered=len(items) - answered,
+        median_response_minutes=round(statistics.median(minutes), 1) if minutes else None,
+        p90_response_minutes=round(_percentile(minutes, 0.9), 1) if minutes else None,
     )
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    rank = max(1, -(-len(values) * share // 1))
+    return values[int(rank) - 1]

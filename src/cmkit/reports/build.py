@@ -13,7 +13,14 @@ from ..workspace import ClientSpace
 from . import breakdowns as bd
 from .adherence import adherence
 from .facts import SETTLE, Delivery, _Followers, deliveries, medians, summarize
-from .model import InboxSection, Missing, NetworkSummary, ObjectiveResult, Report
+from .model import (
+    InboxSection,
+    Missing,
+    NetworkSummary,
+    ObjectiveResult,
+    Report,
+    WatchSection,
+)
 from .objectives import evaluate
 from .paid import campaigns
 from .period import Period
@@ -46,6 +53,17 @@ def inbox_section(space: ClientSpace, start: date, end: date) -> InboxSection | 
     hook = getattr(module, "report_section", None)
     section = hook(space, start, end) if callable(hook) else None
     return section if isinstance(section, InboxSection) else None
+
+
+def watch_section(space: ClientSpace, start: date, end: date) -> WatchSection | None:
+    """The watch's highlights, from `cmkit.watch.report_section(space, start, end)`."""
+    try:
+        module = importlib.import_module("cmkit.watch")
+    except ImportError:
+        return None
+    hook = getattr(module, "report_section", None)
+    section = hook(space, start, end) if callable(hook) else None
+    return section if isinstance(section, WatchSection) else None
 
 
 def build_report(
@@ -146,6 +164,7 @@ def build_report(
         missing=missing,
         pillar_labels={p.id: p.label or p.id for p in strategy.pillars} if strategy else {},
         inbox=inbox,
+        watch=watch_section(space, period.start, until),
         warnings=list(metrics.warnings),
     )
 
@@ -214,4 +233,4 @@ def _currency(space: ClientSpace) -> str:
     return "EUR"
 
 
-__all__ = ["Network", "build_report", "inbox_section", "report_language"]
+__all__ = ["Network", "build_report", "inbox_section", "report_language", "watch_section"]

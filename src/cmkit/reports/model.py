@@ -186,6 +186,26 @@ class InboxSection:
 
 
 @dataclass
+class WatchHighlight:
+    day: date
+    title: str
+    link: str | None
+    source: str
+    brand: bool  # mentions the brand
+    competitors: list[str]  # competitors it is about
+
+
+@dataclass
+class WatchSection:
+    """Filled by the watch (`cmkit.watch.report_section`): what was found in the period."""
+
+    found: int
+    brand_mentions: int
+    competitor_items: int
+    highlights: list[WatchHighlight]  # brand mentions first, then competitors; a few
+
+
+@dataclass
 class Recommendation:
     kind: str  # an i18n key: more_format, best_slot, objective_behind, …
     params: dict[str, Any]  # the figures the sentence and its evidence are made of
@@ -221,6 +241,7 @@ class Report:
     missing: list[Missing]  # what the whole report lacks, said once
     pillar_labels: dict[str, str] = field(default_factory=dict)
     inbox: InboxSection | None = None
+    watch: WatchSection | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -96,6 +96,9 @@ FR: dict[str, Any] = {
     "answered": "traités",
     "unanswered": "en attente",
     "median_response": "Délai de réponse médian",
+    "watch": "Veille",
+    "watch_summary": "{found} articles et publications repérés : {brand} mentionnent la "
+    "marque, {competitors} concernent les concurrents.",
     "recommendations_title": "Pour le mois prochain",
     "recommendations_week": "Pour la semaine prochaine",
     "no_recommendations": "Rien à changer : les chiffres ne montrent pas d'écart net.",
@@ -312,6 +315,9 @@ EN: dict[str, Any] = {
     "answered": "handled",
     "unanswered": "waiting",
     "median_response": "Median response time",
+    "watch": "Watch",
+    "watch_summary": "{found} articles and posts found: {brand} mention the brand, "
+    "{competitors} are about competitors.",
     "recommendations_title": "For next month",
     "recommendations_week": "For next week",
     "no_recommendations": "Nothing to change: the figures show no clear gap.",

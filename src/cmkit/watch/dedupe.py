@@ -78,6 +78,10 @@ def unwrap(link: str) -> str:
     return link
 
 
+def is_web(link: str) -> bool:
+    return re.match(r"https?://", link.strip(), re.IGNORECASE) is not None
+
+
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)

@@ -161,12 +161,13 @@ def _keep(root: Path, plan: _Plan, fetched: list[FeedResult], now: datetime) -> 
 
 
 def _feed_items(result: FeedResult, now: datetime) -> list[Item]:
-    from .dedupe import clean_link
+    from .dedupe import clean_link, is_web
 
     source = result.source
     out = []
     for entry in result.entries:
-        link = clean_link(entry.link) if entry.link else None
+        # only web links: a feed's javascript: or data: link must never reach a report
+        link = clean_link(entry.link) if entry.link and is_web(entry.link) else None
         item_keys = keys(entry.link, entry.guid, source.url)
         if not item_keys:  # neither link nor guid: the title is all that identifies it
             item_keys = (f"title:{source.url}#{entry.title.casefold()}",)

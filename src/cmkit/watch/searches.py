@@ -16,7 +16,7 @@ from ..connectors.base import Connector, ConnectorError, NotSupported, SearchHit
 from ..models import Account, KeywordSearch
 from ..networks import Network
 from ..redaction import redact
-from .dedupe import keys
+from .dedupe import is_web, keys
 from .feeds import plain_text
 from .sources import Outcome
 from .store import Item
@@ -115,7 +115,7 @@ def hit_item(search: KeywordSearch, hit: SearchHit, seen: datetime) -> Item:
         keys=keys(hit.url, None, str(hit.network), extra=[f"post:{hit.network}:{hit.remote_id}"]),
         kind="post",
         topic=search.topic or search.query,
-        link=hit.url,
+        link=hit.url if hit.url and is_web(hit.url) else None,
         published=hit.created_at,
         summary=plain_text(hit.text, 400),
         author=hit.author,
