@@ -28,10 +28,18 @@ def bucket_of(hour: int) -> int:
 
 
 def hashtags_of(text: str) -> list[str]:
+    """The post's hashtags by cmkit.text's (twitter-text) rules, each once."""
     from ..text import extract_hashtags
+    from ..text.twitter import extract_hashtags_with_indices
 
+    if all(k == 0 or text[k - 1].isspace() for k, ch in enumerate(text) if ch in "#＃"):
+        # no "#" touches another character, so none can sit inside a URL: skip the URL
+        # pass, whose regex alone takes longer to compile than a whole chart to draw
+        tags = [e.value for e in extract_hashtags_with_indices(text, check_url_overlap=False)]
+    else:
+        tags = extract_hashtags(text)
     seen: dict[str, str] = {}
-    for tag in extract_hashtags(text):
+    for tag in tags:
         seen.setdefault(tag.lower(), tag)
     return list(seen.values())
 

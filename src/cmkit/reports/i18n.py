@@ -113,6 +113,9 @@ class I18n:
         text = self.number(value, decimals)
         return f"{text}{NNBSP}%" if self.lang == "fr" else f"{text}%"
 
+    def signed_percent(self, ratio: float, decimals: int = 0) -> str:
+        return ("+" if round(ratio * 100, decimals) > 0 else "") + self.percent(ratio, decimals)
+
     def points(self, value: float | None) -> str:
         """A value already in percent (an objective's 3.2): "3,2 %"."""
         return self.percent(None if value is None else value / 100)

@@ -43,10 +43,16 @@ class Chart:
 def _env(markdown: bool) -> Environment:
     """One environment per kind, kept for the process: templates compile once."""
     if markdown not in _envs:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined
+        from jinja2 import (
+            Environment,
+            FileSystemBytecodeCache,
+            FileSystemLoader,
+            StrictUndefined,
+        )
 
         env = Environment(
             loader=FileSystemLoader(TEMPLATES),
+            bytecode_cache=_bytecode_cache(FileSystemBytecodeCache),
             autoescape=not markdown,
             undefined=StrictUndefined,
             trim_blocks=markdown,
@@ -57,6 +63,20 @@ def _env(markdown: bool) -> Environment:
         env.filters["mdurl"] = _markdown_url
         _envs[markdown] = env
     return _envs[markdown]
+
+
+def _bytecode_cache(kind: Any) -> Any:
+    """Compiled templates kept under $XDG_CACHE_HOME/cmkit: compiling them costs more than
+    rendering a report. None (no cache) when that folder cannot be written."""
+    import os
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "cmkit" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return kind(str(folder))
 
 
 # inline markup only: user text never starts a line, so "#", "-", "1." cannot open a block

@@ -47,6 +47,7 @@ FR: dict[str, Any] = {
     "clicks": "Clics",
     "posts": "Posts",
     "followers_over_time": "Abonnés sur trois mois",
+    "followers_growth": "Abonnés : progression depuis le {since}",
     "engagement_by_network": "Interactions par réseau",
     "kpi_progress": "Avancement des objectifs",
     "best_hours": "Meilleurs moments pour publier",
@@ -56,6 +57,10 @@ FR: dict[str, Any] = {
     "no_posts_measured": "Aucun post mesuré sur la période.",
     "index": "Indice",
     "index_scale": "Indice (1,0 = post habituel)",
+    "index_low": "moins bien (0,5)",
+    "index_typical": "comme d'habitude (1,0)",
+    "index_high": "mieux (1,5 et plus)",
+    "few_posts_short": "moins de 3 posts",
     "index_note": "L'indice compare les interactions d'un post à celles d'un post habituel "
     "du même réseau : 1,0 = un post habituel, 2,0 = deux fois plus.",
     "what_works": "Ce qui marche",
@@ -113,7 +118,8 @@ FR: dict[str, Any] = {
     "missing_not_exposed": "Pas {metric} pour {network} : le réseau ne les communique pas.",
     "missing_no_data": "Pas {metric} pour {network} sur la période : aucun relevé.",
     "missing_no_baseline": "Pas de point de départ pour {metric} ({network}).",
-    "chart_alt_followers": "Courbes des abonnés par réseau sur trois mois.",
+    "chart_alt_followers": "Courbes de progression des abonnés de chaque réseau, en "
+    "pourcentage, sur trois mois.",
     "chart_alt_engagement": "Barres des interactions par réseau sur la période.",
     "chart_alt_kpi": "Barres d'avancement de chaque objectif avec le rythme attendu.",
     "chart_alt_heatmap": "Carte des jours et heures de publication, plus foncé quand "
@@ -266,6 +272,7 @@ EN: dict[str, Any] = {
     "clicks": "Clicks",
     "posts": "Posts",
     "followers_over_time": "Followers over three months",
+    "followers_growth": "Followers: growth since {since}",
     "engagement_by_network": "Engagements by network",
     "kpi_progress": "Progress towards the objectives",
     "best_hours": "Best times to post",
@@ -275,6 +282,10 @@ EN: dict[str, Any] = {
     "no_posts_measured": "No post measured in the period.",
     "index": "Index",
     "index_scale": "Index (1.0 = typical post)",
+    "index_low": "weaker (0.5)",
+    "index_typical": "as usual (1.0)",
+    "index_high": "better (1.5 and up)",
+    "few_posts_short": "fewer than 3 posts",
     "index_note": "The index compares a post's engagements with a typical post on the same "
     "network: 1.0 = a typical post, 2.0 = twice as many.",
     "what_works": "What works",
@@ -331,7 +342,8 @@ EN: dict[str, Any] = {
     "missing_not_exposed": "No {metric} for {network}: the network does not expose them.",
     "missing_no_data": "No {metric} for {network} in the period: nothing was recorded.",
     "missing_no_baseline": "No starting point for {metric} ({network}).",
-    "chart_alt_followers": "Lines of followers per network over three months.",
+    "chart_alt_followers": "Lines of each network's follower growth, in percent, over "
+    "three months.",
     "chart_alt_engagement": "Bars of engagements per network in the period.",
     "chart_alt_kpi": "Progress bars for each objective with the expected pace.",
     "chart_alt_heatmap": "Map of posting days and times: purple where posts engage more "
