@@ -36,25 +36,45 @@ class Builder:
         self.file("cmkit.yaml", text)
         return self
 
-    def client(self, slug: str, *, name: str = "Boulangerie Martin", tz: str = "Europe/Paris",
-               country: str = "FR", region: str | None = None, locale: str = "fr-FR",
-               networks: tuple[str, ...] = ("instagram", "facebook", "linkedin"),
-               calendar: str | None = None, strategy: str | None = None) -> Builder:
-        accounts = "".join(f"  {n}:\n    handle: \"@{slug}\"\n" for n in networks)
-        region_line = f"region: \"{region}\"\n" if region else ""
-        self.file(f"clients/{slug}/client.yaml",
-                  f"name: {name}\ntimezone: {tz}\ncountry: {country}\n{region_line}"
-                  f"locales: [{locale}]\nmedia_base_url: https://example.org/media/\n"
-                  f"accounts:\n{accounts}")
+    def client(
+        self,
+        slug: str,
+        *,
+        name: str = "Boulangerie Martin",
+        tz: str = "Europe/Paris",
+        country: str = "FR",
+        region: str | None = None,
+        locale: str = "fr-FR",
+        networks: tuple[str, ...] = ("instagram", "facebook", "linkedin"),
+        calendar: str | None = None,
+        strategy: str | None = None,
+    ) -> Builder:
+        accounts = "".join(f'  {n}:\n    handle: "@{slug}"\n' for n in networks)
+        region_line = f'region: "{region}"\n' if region else ""
+        self.file(
+            f"clients/{slug}/client.yaml",
+            f"name: {name}\ntimezone: {tz}\ncountry: {country}\n{region_line}"
+            f"locales: [{locale}]\nmedia_base_url: https://example.org/media/\n"
+            f"accounts:\n{accounts}",
+        )
         if calendar is not None:
             self.file(f"clients/{slug}/calendar.yaml", calendar)
         if strategy is not None:
             self.file(f"clients/{slug}/strategy.yaml", strategy)
         return self
 
-    def post(self, slug: str, post_id: str, at: str | None, *, status: str = "approved",
-             networks: str = "[instagram]", body: str = "Du pain chaud ce matin #Boulangerie",
-             extra: str = "", media: str | None = None) -> Path:
+    def post(
+        self,
+        slug: str,
+        post_id: str,
+        at: str | None,
+        *,
+        status: str = "approved",
+        networks: str = "[instagram]",
+        body: str = "Du pain chaud ce matin #Boulangerie",
+        extra: str = "",
+        media: str | None = None,
+    ) -> Path:
         lines = ["---"]
         if at:
             lines.append(f"at: {at}")
@@ -67,11 +87,21 @@ class Builder:
         lines += ["---", body, ""]
         return self.file(f"clients/{slug}/posts/{post_id}.md", "\n".join(lines))
 
-    def published(self, slug: str, post_id: str, network: str,
-                  ts: str = "2026-11-20T08:00:00Z") -> None:
+    def published(
+        self, slug: str, post_id: str, network: str, ts: str = "2026-11-20T08:00:00Z"
+    ) -> None:
         path = self.root / "clients" / slug / "data" / "ledger.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        line = {"v": 1, "ts": ts, "event": "done", "post": post_id, "network": network,
-                "key": "k" * 32, "hash": "h" * 16, "remote_id": "1", "url": None}
+        line = {
+            "v": 1,
+            "ts": ts,
+            "event": "done",
+            "post": post_id,
+            "network": network,
+            "key": "k" * 32,
+            "hash": "h" * 16,
+            "remote_id": "1",
+            "url": None,
+        }
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line) + "\n")

@@ -13,18 +13,21 @@ def _soldes(year: int, region: str | None = None) -> dict[str, tuple[date, date 
     return {m.id: (m.start, m.end) for m in soldes(year, region)}
 
 
-@pytest.mark.parametrize(("year", "winter", "summer"), [
-    # published national dates (service-public.fr / economie.gouv.fr)
-    (2017, (date(2017, 1, 11), date(2017, 2, 21)), (date(2017, 6, 28), date(2017, 8, 8))),
-    (2019, (date(2019, 1, 9), date(2019, 2, 19)), (date(2019, 6, 26), date(2019, 8, 6))),
-    (2020, (date(2020, 1, 8), date(2020, 2, 4)), (date(2020, 7, 15), date(2020, 8, 11))),
-    (2021, (date(2021, 1, 20), date(2021, 3, 2)), (date(2021, 6, 30), date(2021, 7, 27))),
-    (2022, (date(2022, 1, 12), date(2022, 2, 8)), (date(2022, 6, 22), date(2022, 7, 19))),
-    (2023, (date(2023, 1, 11), date(2023, 2, 7)), (date(2023, 6, 28), date(2023, 8, 1))),
-    (2024, (date(2024, 1, 10), date(2024, 2, 6)), (date(2024, 6, 26), date(2024, 7, 23))),
-    (2025, (date(2025, 1, 8), date(2025, 2, 4)), (date(2025, 6, 25), date(2025, 7, 22))),
-    (2026, (date(2026, 1, 7), date(2026, 2, 3)), (date(2026, 6, 24), date(2026, 7, 21))),
-])
+@pytest.mark.parametrize(
+    ("year", "winter", "summer"),
+    [
+        # published national dates (service-public.fr / economie.gouv.fr)
+        (2017, (date(2017, 1, 11), date(2017, 2, 21)), (date(2017, 6, 28), date(2017, 8, 8))),
+        (2019, (date(2019, 1, 9), date(2019, 2, 19)), (date(2019, 6, 26), date(2019, 8, 6))),
+        (2020, (date(2020, 1, 8), date(2020, 2, 4)), (date(2020, 7, 15), date(2020, 8, 11))),
+        (2021, (date(2021, 1, 20), date(2021, 3, 2)), (date(2021, 6, 30), date(2021, 7, 27))),
+        (2022, (date(2022, 1, 12), date(2022, 2, 8)), (date(2022, 6, 22), date(2022, 7, 19))),
+        (2023, (date(2023, 1, 11), date(2023, 2, 7)), (date(2023, 6, 28), date(2023, 8, 1))),
+        (2024, (date(2024, 1, 10), date(2024, 2, 6)), (date(2024, 6, 26), date(2024, 7, 23))),
+        (2025, (date(2025, 1, 8), date(2025, 2, 4)), (date(2025, 6, 25), date(2025, 7, 22))),
+        (2026, (date(2026, 1, 7), date(2026, 2, 3)), (date(2026, 6, 24), date(2026, 7, 21))),
+    ],
+)
 def test_soldes_follow_the_rule_and_its_exceptions(
     year: int, winter: tuple[date, date], summer: tuple[date, date]
 ) -> None:
@@ -63,7 +66,11 @@ def test_no_sales_before_the_2009_rule() -> None:
 
 def test_easter() -> None:
     assert [easter(y) for y in (2024, 2025, 2026, 2027)] == [
-        date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28)]
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2027, 3, 28),
+    ]
 
 
 def _on(country: str, year: int, moment_id: str) -> date:
@@ -71,12 +78,15 @@ def _on(country: str, year: int, moment_id: str) -> date:
     return found[moment_id]
 
 
-@pytest.mark.parametrize(("year", "expected"), [
-    (2020, date(2020, 6, 7)),  # Pentecost on 31 May: first Sunday of June
-    (2023, date(2023, 6, 4)),  # Pentecost on 28 May
-    (2024, date(2024, 5, 26)),
-    (2026, date(2026, 5, 31)),
-])
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2020, date(2020, 6, 7)),  # Pentecost on 31 May: first Sunday of June
+        (2023, date(2023, 6, 4)),  # Pentecost on 28 May
+        (2024, date(2024, 5, 26)),
+        (2026, date(2026, 5, 31)),
+    ],
+)
 def test_french_mothers_day_gives_way_to_pentecost(year: int, expected: date) -> None:
     assert _on("FR", year, "mothers-day") == expected
 

@@ -23,10 +23,21 @@ highlights:
 
 
 def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True,
-                          env={"GIT_AUTHOR_NAME": "CM", "GIT_AUTHOR_EMAIL": "cm@example.org",
-                               "GIT_COMMITTER_NAME": "CM", "GIT_COMMITTER_EMAIL":
-                               "cm@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "CM",
+            "GIT_AUTHOR_EMAIL": "cm@example.org",
+            "GIT_COMMITTER_NAME": "CM",
+            "GIT_COMMITTER_EMAIL": "cm@example.org",
+            "HOME": str(root),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     return done.stdout
 
 
@@ -34,10 +45,21 @@ def git(root: Path, *args: str) -> str:
 def repo(build: Callable[[], Builder]) -> Builder:
     """main has November's plan; the branch `decembre` reworks it (not committed yet)."""
     b = build().client("martin", calendar=CALENDAR)
-    b.post("martin", "avent-j1", "2026-12-01 09:30", status="review",
-           body="Jour 1 de notre calendrier de l'Avent : une surprise chaque matin #Noël")
-    b.post("martin", "atelier", "2026-12-02 12:00", status="draft", networks="[facebook]",
-           body="Atelier sablés pour les enfants")
+    b.post(
+        "martin",
+        "avent-j1",
+        "2026-12-01 09:30",
+        status="review",
+        body="Jour 1 de notre calendrier de l'Avent : une surprise chaque matin #Noël",
+    )
+    b.post(
+        "martin",
+        "atelier",
+        "2026-12-02 12:00",
+        status="draft",
+        networks="[facebook]",
+        body="Atelier sablés pour les enfants",
+    )
     b.post("martin", "vieux", "2026-12-03 09:30", status="idea", body="Une vieille idée")
     b.post("martin", "media", "2026-12-04 09:30", media="media/a.jpg", body="Photo")
     b.file("clients/martin/data/ledger.jsonl", "")
@@ -63,8 +85,13 @@ def changed(repo: Builder) -> Builder:
     _edit(posts / "atelier.md", "networks: [facebook]", "networks: [facebook, instagram]")
     (posts / "vieux.md").unlink()
     _edit(posts / "media.md", "media/a.jpg", "media/b.jpg")
-    repo.post("martin", "nouveau", "2026-12-07 09:30", status="draft",
-              body="Les *bûches* arrivent <b>demain</b> #Noël")
+    repo.post(
+        "martin",
+        "nouveau",
+        "2026-12-07 09:30",
+        status="draft",
+        body="Les *bûches* arrivent <b>demain</b> #Noël",
+    )
     _edit(repo.root / "clients/martin/calendar.yaml", "days: [mon, wed]", "days: [mon, fri]")
     git(repo.root, "add", "-A")
     git(repo.root, "commit", "-q", "-m", "plan de décembre")
@@ -79,8 +106,10 @@ def test_text_in_a_cms_words(cmkit: Callable[..., Any], changed: Builder) -> Non
     assert "Boulangerie Martin — 1 added, 3 changed, 1 removed, 2 calendar change(s)" in out
     assert "~ avent-j1  Tue 01 Dec 2026 09:30" in out
     assert "approved: review → approved" in out
-    assert "text edited: …calendrier de l'Avent : [-une surprise-] {+un sablé offert+} " \
+    assert (
+        "text edited: …calendrier de l'Avent : [-une surprise-] {+un sablé offert+} "
         "chaque matin #Noël" in out
+    )
     assert "moved: Wed 02 Dec 2026 12:00 → Wed 09 Dec 2026 10:00" in out
     assert "networks: +instagram" in out
     assert "media: +media/b.jpg −media/a.jpg" in out
@@ -116,22 +145,25 @@ def test_markdown_for_a_pull_request(cmkit: Callable[..., Any], changed: Builder
     assert "  - slot added: instagram mon, fri at 09:30" in out
 
 
-def test_github_annotations(cmkit: Callable[..., Any], changed: Builder,
-                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_annotations(
+    cmkit: Callable[..., Any], changed: Builder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     r = cmkit("-w", changed.root, "diff", "--format", "github")
     lines = r.stdout.splitlines()
     assert all(line.startswith("::notice file=") for line in lines)
     avent = next(line for line in lines if "avent-j1.md" in line)
-    assert avent.startswith("::notice file=clients/martin/posts/avent-j1.md,line=1,"
-                            "title=Boulangerie Martin%3A Post approved%2C text edited::")
+    assert avent.startswith(
+        "::notice file=clients/martin/posts/avent-j1.md,line=1,"
+        "title=Boulangerie Martin%3A Post approved%2C text edited::"
+    )
     assert summary.read_text("utf-8").startswith("## Plan changes")
 
 
-def test_workspace_in_a_subfolder_of_the_repository(cmkit: Callable[..., Any],
-                                                    build: Callable[[], Builder],
-                                                    tmp_path: Path) -> None:
+def test_workspace_in_a_subfolder_of_the_repository(
+    cmkit: Callable[..., Any], build: Callable[[], Builder], tmp_path: Path
+) -> None:
     top = tmp_path / "repo"
     b = build()
     b.client("martin")
@@ -159,8 +191,12 @@ def test_explicit_revision_and_json(cmkit: Callable[..., Any], changed: Builder)
     assert posts["atelier"]["networks_added"] == ["instagram"]
     assert posts["avent-j1"]["status"] == ["review", "approved"]
     assert posts["avent-j1"]["edits"][0]["segments"] == [
-        ["…", "…"], ["=", "calendrier de l'Avent :"], ["-", "une surprise"],
-        ["+", "un sablé offert"], ["=", "chaque matin #Noël"]]
+        ["…", "…"],
+        ["=", "calendrier de l'Avent :"],
+        ["-", "une surprise"],
+        ["+", "un sablé offert"],
+        ["=", "chaque matin #Noël"],
+    ]
     assert posts["vieux"]["kind"] == "removed" and posts["nouveau"]["kind"] == "added"
 
 
@@ -171,12 +207,18 @@ def test_a_renamed_file_is_the_same_post(cmkit: Callable[..., Any], repo: Builde
     r = cmkit("-w", repo.root, "diff", "--json")
     [change] = json.loads(r.stdout)["clients"][0]["posts"]
     assert change["kind"] == "changed"
-    assert change["fields"] == [{"field": "file", "old": "clients/martin/posts/vieux.md",
-                                 "new": "clients/martin/posts/2026-12-03-vieux.md"}]
+    assert change["fields"] == [
+        {
+            "field": "file",
+            "old": "clients/martin/posts/vieux.md",
+            "new": "clients/martin/posts/2026-12-03-vieux.md",
+        }
+    ]
 
 
-def test_errors(cmkit: Callable[..., Any], repo: Builder, build: Callable[[], Builder],
-                tmp_path: Path) -> None:
+def test_errors(
+    cmkit: Callable[..., Any], repo: Builder, build: Callable[[], Builder], tmp_path: Path
+) -> None:
     r = cmkit("-w", repo.root, "diff", "nope")
     assert r.exit_code == 2 and "unknown revision 'nope'" in r.stderr
     plain = tmp_path / "plain"

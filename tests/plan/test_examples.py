@@ -49,9 +49,11 @@ def test_today(cmkit: Callable[..., Any], agency: Path) -> None:
     assert "Routine (Wednesday)" in out
 
 
-def test_published_posts_come_from_the_example_ledgers(cmkit: Callable[..., Any],
-                                                       agency: Path) -> None:
+def test_published_posts_come_from_the_example_ledgers(
+    cmkit: Callable[..., Any], agency: Path
+) -> None:
     r = cmkit("-w", agency, "calendar", "--month", "2026-11", "--json")
-    states = [p["state"] for c in json.loads(r.stdout)["clients"] for d in c["days"]
-              for p in d["posts"]]
+    states = [
+        p["state"] for c in json.loads(r.stdout)["clients"] for d in c["days"] for p in d["posts"]
+    ]
     assert "published" in states

@@ -16,13 +16,22 @@ from planws import Builder
 @pytest.fixture
 def ws(build: Callable[[], Builder], now: Callable[[str], None]) -> Path:
     now("2026-11-25T09:00:00+01:00")
-    b = build().client("martin", calendar="""\
+    b = build().client(
+        "martin",
+        calendar="""\
 highlights:
   - {id: concours, name: Grand concours de Noël, kind: contest, start: 2026-12-01,
      end: 2026-12-20}
-""")
-    b.post("martin", "avent-j1", "2026-12-01 07:45", networks="[instagram, facebook]",
-           body="Jour 1 de notre calendrier de l'Avent 🎄 #Noël", extra="pillar: produits")
+""",
+    )
+    b.post(
+        "martin",
+        "avent-j1",
+        "2026-12-01 07:45",
+        networks="[instagram, facebook]",
+        body="Jour 1 de notre calendrier de l'Avent 🎄 #Noël",
+        extra="pillar: produits",
+    )
     b.post("martin", "atelier", "2026-12-16 12:00", status="cancelled", body="Atelier annulé")
     b.post("martin", "idee", "2026-12-20 10:00", status="idea", body="Photo de l'équipe")
     b.client("lyon", name="Fromagerie Lyon")
@@ -77,8 +86,9 @@ def test_time_zones_are_described(cmkit: Callable[..., Any], ws: Path) -> None:
     assert str(cal["X-WR-CALNAME"]) == "Plan — Boulangerie Martin"
 
 
-def test_uids_are_stable_so_a_new_file_updates_events(cmkit: Callable[..., Any], ws: Path,
-                                                      now: Callable[[str], None]) -> None:
+def test_uids_are_stable_so_a_new_file_updates_events(
+    cmkit: Callable[..., Any], ws: Path, now: Callable[[str], None]
+) -> None:
     first = _events(_export(cmkit, ws, "martin"))
     post = ws / "clients/martin/posts/avent-j1.md"
     post.write_text(post.read_text("utf-8").replace("07:45", "08:15"), "utf-8")

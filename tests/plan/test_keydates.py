@@ -31,8 +31,7 @@ def test_french_client_gets_french_holidays_and_sales(build: Callable[[], Builde
 
 
 def test_quebec_client_gets_quebec_holidays_in_french(build: Callable[[], Builder]) -> None:
-    ws = build().client("erable", tz="America/Montreal", country="CA", region="QC",
-                        locale="fr-CA")
+    ws = build().client("erable", tz="America/Montreal", country="CA", region="QC", locale="fr-CA")
     found = _names(_book(ws, "erable"), date(2026, 5, 1), date(2026, 6, 30))
     assert ("2026-05-18", "holiday", "Journée nationale des patriotes") in found
     assert ("2026-06-24", "holiday", "Fête nationale du Québec") in found
@@ -41,8 +40,7 @@ def test_quebec_client_gets_quebec_holidays_in_french(build: Callable[[], Builde
 
 
 def test_english_locale_gets_english_names(build: Callable[[], Builder]) -> None:
-    ws = build().client("shop", tz="America/Toronto", country="CA", region="ON",
-                        locale="en-CA")
+    ws = build().client("shop", tz="America/Toronto", country="CA", region="ON", locale="en-CA")
     found = _names(_book(ws, "shop"), date(2026, 12, 24), date(2026, 12, 27))
     assert ("2026-12-25", "holiday", "Christmas Day") in found
     assert ("2026-12-26", "holiday", "Boxing Day") in found
@@ -55,19 +53,22 @@ def test_unknown_region_falls_back_to_national_holidays_with_a_warning(
     book = _book(ws, "erable")
     assert book.warnings and "region 'ZZ' is unknown for CA" in book.warnings[0]
     assert ("2026-07-01", "holiday", "Fête du Canada") in _names(
-        book, date(2026, 7, 1), date(2026, 7, 1))
+        book, date(2026, 7, 1), date(2026, 7, 1)
+    )
 
 
 def test_french_department_is_known_to_the_sales_rules(build: Callable[[], Builder]) -> None:
     ws = build().client("metz", region="57")
     book = _book(ws, "metz")
     assert book.warnings == []
-    winter = [k for k in book.key_dates(date(2027, 1, 1), date(2027, 1, 31))
-              if k.id == "soldes-hiver"]
+    winter = [
+        k for k in book.key_dates(date(2027, 1, 1), date(2027, 1, 31)) if k.id == "soldes-hiver"
+    ]
     assert winter[0].start == date(2027, 1, 2)
     # Alsace-Moselle's own public holiday comes from the holidays library
-    assert any(k.name == "Vendredi saint" for k in book.key_dates(date(2027, 3, 26),
-                                                                 date(2027, 3, 26)))
+    assert any(
+        k.name == "Vendredi saint" for k in book.key_dates(date(2027, 3, 26), date(2027, 3, 26))
+    )
 
 
 def test_commercial_dates_can_be_turned_off(build: Callable[[], Builder]) -> None:
@@ -77,7 +78,9 @@ def test_commercial_dates_can_be_turned_off(build: Callable[[], Builder]) -> Non
 
 
 def test_own_dates_and_yearly_highlights(build: Callable[[], Builder]) -> None:
-    ws = build().client("martin", calendar="""\
+    ws = build().client(
+        "martin",
+        calendar="""\
 key_dates:
   - {date: 2026-12-08, name: Fête des Lumières}
 highlights:
@@ -92,7 +95,8 @@ highlights:
     kind: contest
     start: 2026-12-01
     end: 2026-12-20
-""")
+""",
+    )
     book = _book(ws, "martin")
     found = book.key_dates(date(2026, 12, 1), date(2027, 1, 15))
     by_id = {(k.id, k.start.isoformat()): k for k in found}
@@ -106,8 +110,7 @@ highlights:
 def test_working_days_skip_weekends_and_the_clients_holidays(
     build: Callable[[], Builder],
 ) -> None:
-    ws = build().client("martin").client("erable", country="CA", region="QC",
-                                         tz="America/Montreal")
+    ws = build().client("martin").client("erable", country="CA", region="QC", tz="America/Montreal")
     paris, montreal = _book(ws, "martin"), _book(ws, "erable")
     assert not paris.is_working_day(date(2026, 5, 1))  # Fête du Travail
     assert montreal.is_working_day(date(2026, 5, 1))

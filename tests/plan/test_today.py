@@ -27,22 +27,46 @@ routine:
 @pytest.fixture
 def ws(build: Callable[[], Builder], now: Callable[[str], None]) -> Path:
     now("2026-11-25T09:00:00+01:00")  # Wednesday
-    b = build().config(ROUTINE).client(
-        "martin", calendar="slots:\n  - {network: instagram, days: [thu], time: \"09:30\"}\n")
-    b.post("martin", "pret", "2026-11-25 12:00", media="media/pain.jpg",
-           body="Le pain du jour est sorti du four #Boulangerie")
+    b = (
+        build()
+        .config(ROUTINE)
+        .client("martin", calendar='slots:\n  - {network: instagram, days: [thu], time: "09:30"}\n')
+    )
+    b.post(
+        "martin",
+        "pret",
+        "2026-11-25 12:00",
+        media="media/pain.jpg",
+        body="Le pain du jour est sorti du four #Boulangerie",
+    )
     b.post("martin", "brouillon", "2026-11-25 18:00", status="draft")
-    b.post("martin", "sans-image", "2026-11-25 19:00", networks="[facebook]",
-           extra="format: image\nmedia:\n  - path: media/absente.jpg\n    alt: Rien")
+    b.post(
+        "martin",
+        "sans-image",
+        "2026-11-25 19:00",
+        networks="[facebook]",
+        extra="format: image\nmedia:\n  - path: media/absente.jpg\n    alt: Rien",
+    )
     b.post("martin", "publie", "2026-11-25 08:00")
     b.published("martin", "publie", "instagram", ts="2026-11-25T07:00:02Z")
     b.post("martin", "oublie", "2026-11-24 09:30")
     b.post("martin", "jamais", "2026-11-23 10:00", status="draft")
     b.post("martin", "demain", "2026-11-26 09:30", status="review")
-    b.client("erable", name="Café Érable", tz="America/Montreal", country="CA", region="QC",
-             locale="fr-CA")
-    b.post("erable", "matin", "2026-11-25 08:00", networks="[facebook]",
-           body="Le latte à l'érable est de retour")
+    b.client(
+        "erable",
+        name="Café Érable",
+        tz="America/Montreal",
+        country="CA",
+        region="QC",
+        locale="fr-CA",
+    )
+    b.post(
+        "erable",
+        "matin",
+        "2026-11-25 08:00",
+        networks="[facebook]",
+        body="Le latte à l'érable est de retour",
+    )
     return b.root
 
 
@@ -63,11 +87,13 @@ def test_due_posts_and_their_readiness(cmkit: Callable[..., Any], ws: Path) -> N
     assert due["publie"]["level"] == "done"
     assert due["pret"]["level"] == "ok"
     assert {c["check"]: c["ok"] for c in due["pret"]["checks"]} == {
-        "approved": True, "valid": True, "media": True}
+        "approved": True,
+        "valid": True,
+        "media": True,
+    }
     brouillon = {c["check"]: c for c in due["brouillon"]["checks"]}
     assert due["brouillon"]["level"] == "alert"
-    assert brouillon["approved"] == {"check": "approved", "ok": False,
-                                     "detail": "status is draft"}
+    assert brouillon["approved"] == {"check": "approved", "ok": False, "detail": "status is draft"}
     image = {c["check"]: c for c in due["sans-image"]["checks"]}
     assert image["media"]["detail"] == "missing media/absente.jpg"
     assert not image["valid"]["ok"] and "[media/missing]" in image["valid"]["detail"]
@@ -90,18 +116,22 @@ def test_stock_alerts(cmkit: Callable[..., Any], ws: Path) -> None:
     _, data = _today(cmkit, ws)
     texts = [item["text"] for item in _section(data, "stock")]
     assert "runway 1 day: no approved post for instagram Thu 26 Nov 09:30" in texts
-    assert any(t.startswith("to approve: ") and "(review), due Thu 26 Nov 09:30" in t
-               for t in texts)
+    assert any(
+        t.startswith("to approve: ") and "(review), due Thu 26 Nov 09:30" in t for t in texts
+    )
 
 
 def test_routine_of_the_day(cmkit: Callable[..., Any], ws: Path) -> None:
     _, data = _today(cmkit, ws)
     assert [i["text"] for i in _section(data, "routine")] == [
-        "Répondre aux messages", "Point photo au fournil"]
+        "Répondre aux messages",
+        "Point photo au fournil",
+    ]
 
 
-def test_monthly_task_on_each_clients_first_working_day(cmkit: Callable[..., Any],
-                                                        ws: Path) -> None:
+def test_monthly_task_on_each_clients_first_working_day(
+    cmkit: Callable[..., Any], ws: Path
+) -> None:
     # 1 May 2026 is a Friday: a holiday in France, a working day in Quebec
     _, data = _today(cmkit, ws, "--date", "2026-05-01")
     assert "Audit mensuel — erable" in [i["text"] for i in _section(data, "routine")]
@@ -111,11 +141,11 @@ def test_monthly_task_on_each_clients_first_working_day(cmkit: Callable[..., Any
     assert not any(t.startswith("Audit") and "erable" in t for t in routine)
     _, data = _today(cmkit, ws, "--date", "2026-11-20")
     assert "Calendrier du mois suivant — erable, martin" in [
-        i["text"] for i in _section(data, "routine")]
+        i["text"] for i in _section(data, "routine")
+    ]
 
 
-def test_text_output(cmkit: Callable[..., Any], ws: Path,
-                     columns: Callable[[int], None]) -> None:
+def test_text_output(cmkit: Callable[..., Any], ws: Path, columns: Callable[[int], None]) -> None:
     columns(80)
     r = cmkit("-w", ws, "today")
     out = r.stdout
@@ -132,8 +162,9 @@ def test_text_output(cmkit: Callable[..., Any], ws: Path,
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
-def test_a_quiet_day_exits_zero(cmkit: Callable[..., Any], build: Callable[[], Builder],
-                                now: Callable[[str], None]) -> None:
+def test_a_quiet_day_exits_zero(
+    cmkit: Callable[..., Any], build: Callable[[], Builder], now: Callable[[str], None]
+) -> None:
     now("2026-11-25T09:00:00+01:00")
     b = build().client("martin")
     r = cmkit("-w", b.root, "today")
@@ -141,15 +172,19 @@ def test_a_quiet_day_exits_zero(cmkit: Callable[..., Any], build: Callable[[], B
     assert "nothing planned today" in r.stdout and "nothing overdue" in r.stdout
 
 
-def test_sections_can_be_added(cmkit: Callable[..., Any], ws: Path,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sections_can_be_added(
+    cmkit: Callable[..., Any], ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cmkit.plan import today as today_module
 
     monkeypatch.setattr(today_module, "_SECTIONS", list(today_module._SECTIONS))
 
     def inbox(ctx: today_module.TodayContext) -> today_module.Section:
-        return today_module.Section("inbox", "Inbox", [
-            today_module.Item(f"3 mentions to answer ({ctx.day})", "todo", "martin")])
+        return today_module.Section(
+            "inbox",
+            "Inbox",
+            [today_module.Item(f"3 mentions to answer ({ctx.day})", "todo", "martin")],
+        )
 
     today_module.register_section("inbox", inbox, before="stock")
     assert today_module.sections() == ["due", "overdue", "campaigns", "inbox", "stock", "routine"]

@@ -16,29 +16,58 @@ if TYPE_CHECKING:
     from ..plan.index import PlanWorkspace
     from ..plan.keydates import KeyDate
 
+
 def calendar(
     ctx: typer.Context,
-    clients: Annotated[list[str] | None, typer.Argument(
-        help="Clients to show (default: all).", show_default=False)] = None,
-    month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="Month to show, YYYY-MM (default: this month).",
-        show_default=False)] = None,
-    week: Annotated[str | None, typer.Option(
-        "--week", help="ISO week to show instead, YYYY-Www (e.g. 2026-W49).",
-        show_default=False)] = None,
-    start: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).",
-        show_default=False)] = None,
-    end: Annotated[datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).", show_default=False)] = None,
-    dates: Annotated[bool, typer.Option(
-        "--dates", help="List the key dates only (default range: the next 12 months).")] = False,
-    ics: Annotated[Path | None, typer.Option(
-        "--ics", help="Write an iCalendar file (- for stdout) instead of showing the plan "
-        "(default range: this month and the 11 after).", show_default=False,
-        dir_okay=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/calendar.md).")]
-    = False,
+    clients: Annotated[
+        list[str] | None, typer.Argument(help="Clients to show (default: all).", show_default=False)
+    ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            "-m",
+            help="Month to show, YYYY-MM (default: this month).",
+            show_default=False,
+        ),
+    ] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week", help="ISO week to show instead, YYYY-Www (e.g. 2026-W49).", show_default=False
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    dates: Annotated[
+        bool,
+        typer.Option(
+            "--dates", help="List the key dates only (default range: the next 12 months)."
+        ),
+    ] = False,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics",
+            help="Write an iCalendar file (- for stdout) instead of showing the plan "
+            "(default range: this month and the 11 after).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (see docs/calendar.md).")
+    ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
 ) -> None:
     """Show the plan: each day's posts (time, networks, format, status), key dates and the
@@ -72,15 +101,24 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
-def _period(month: str | None, week: str | None, start: datetime | None, end: datetime | None,
-            today: date, mode: str) -> Period:
+def _period(
+    month: str | None,
+    week: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    today: date,
+    mode: str,
+) -> Period:
     """The range to show: the options, else this month (plan), the next 12 months from
     today (--dates) or from the first of this month (--ics)."""
     from ..diagnostics import CmkitError
     from ..plan.calendar import month_period, range_period, week_period
 
-    chosen = [name for name, value in (("--month", month), ("--week", week),
-                                       ("--from/--to", start or end)) if value]
+    chosen = [
+        name
+        for name, value in (("--month", month), ("--week", week), ("--from/--to", start or end))
+        if value
+    ]
     if len(chosen) > 1:
         raise CmkitError(f"{' and '.join(chosen)} cannot be used together", "pick one")
     if month:
@@ -112,8 +150,10 @@ def _warn(ws: PlanWorkspace) -> None:
 
     for plan in ws.clients:
         if plan.unreadable:
-            note(f"{plan.slug}: {len(plan.unreadable)} file(s) with errors are left out "
-                 f"(e.g. {plan.unreadable[0]}); run `cmkit check`")
+            note(
+                f"{plan.slug}: {len(plan.unreadable)} file(s) with errors are left out "
+                f"(e.g. {plan.unreadable[0]}); run `cmkit check`"
+            )
 
 
 def _show_plan(ws: PlanWorkspace, period: Period, moment: datetime, as_json: bool) -> None:
@@ -158,10 +198,17 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
     from .plantext import STYLES, fit, grid, legend, plural, short_networks, wrapped
 
     counts = plan.counts()
-    summary = ", ".join(f"{n} {state}" for state, n in sorted(
-        counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "no post"
-    header = Text.assemble((plan.name, "bold"), f" · {period.label} · {plan.timezone}\n",
-                           f"{plural(sum(counts.values()), 'post')}: {summary}")
+    summary = (
+        ", ".join(
+            f"{n} {state}" for state, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        or "no post"
+    )
+    header = Text.assemble(
+        (plan.name, "bold"),
+        f" · {period.label} · {plan.timezone}\n",
+        f"{plural(sum(counts.values()), 'post')}: {summary}",
+    )
     extra = []
     if plan.empty_slot_count:
         extra.append(Text(plural(plan.empty_slot_count, "empty slot"), STYLES["empty"]))
@@ -180,8 +227,16 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             continue
         label = f"{day.day:%a %d}"
         for key in day.key_dates:
-            rows.append([label, "", wrapped("★ " + _key_name(key, day.day)), "", "",
-                         Text(kind_label(key), STYLES.get(key.kind, ""))])
+            rows.append(
+                [
+                    label,
+                    "",
+                    wrapped("★ " + _key_name(key, day.day)),
+                    "",
+                    "",
+                    Text(kind_label(key), STYLES.get(key.kind, "")),
+                ]
+            )
             label = ""
         timed: list[tuple[datetime, int, list[str | Text]]] = []
         for planned in day.posts:
@@ -190,9 +245,20 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             nets = [str(n) for n in post.networks]
             used.update(nets)
             state = str(planned.state)
-            timed.append((post.at, 0, [f"{post.at:%H:%M}", title_of(post, post_width),
-                                       wrapped(short_networks(nets)), str(post.format or ""),
-                                       Text(state, STYLES.get(state, ""))]))
+            shown = short_networks(nets)
+            timed.append(
+                (
+                    post.at,
+                    0,
+                    [
+                        f"{post.at:%H:%M}",
+                        title_of(post, post_width),
+                        wrapped(shown) if len(shown) > 11 else shown,
+                        str(post.format or ""),
+                        Text(state, STYLES.get(state, "")),
+                    ],
+                )
+            )
         empty: dict[datetime, list[str]] = {}
         formats: dict[datetime, set[str]] = {}
         for slot in day.empty_slots:
@@ -200,17 +266,32 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
             formats.setdefault(slot.at, set()).add(str(slot.format or ""))
         for at, nets in empty.items():
             used.update(nets)
-            timed.append((at, 1, [f"{at:%H:%M}", Text("· empty slot", "dim"),
-                                  wrapped(short_networks(nets)),
-                                  "/".join(sorted(f for f in formats[at] if f)),
-                                  Text("empty", STYLES["empty"])]))
+            timed.append(
+                (
+                    at,
+                    1,
+                    [
+                        f"{at:%H:%M}",
+                        Text("· empty slot", "dim"),
+                        wrapped(short_networks(nets)),
+                        "/".join(sorted(f for f in formats[at] if f)),
+                        Text("empty", STYLES["empty"]),
+                    ],
+                )
+            )
         for _, _, row in sorted(timed, key=lambda r: (r[0], r[1])):
             rows.append([label, *row])
             label = ""
     parts = [fit(console, header, width)]
     if rows:
-        parts.append(grid(console, rows, [6, 5, post_width, 11, 8, 10],
-                          header=["Day", "Time", "Post", "Networks", "Format", "Status"]))
+        parts.append(
+            grid(
+                console,
+                rows,
+                [6, 5, post_width, 11, 8, 10],
+                header=["Day", "Time", "Post", "Networks", "Format", "Status"],
+            )
+        )
     else:
         parts.append(Text("nothing planned, no slot to fill", "dim"))
     if used:
@@ -221,8 +302,11 @@ def render_client(console: Console, plan: ClientPlan, period: Period, width: int
 def _key_name(key: KeyDate, day: date) -> str:
     name = key.name
     if key.end and key.end != key.start:
-        name += f" (until {key.end:%a %d %b})" if key.start == day else \
-            f" ({key.start:%d %b}–{key.end:%d %b})"
+        name += (
+            f" (until {key.end:%a %d %b})"
+            if key.start == day
+            else f" ({key.start:%d %b}–{key.end:%d %b})"
+        )
     if key.at:
         name += f", {key.at:%H:%M}"
     return name
@@ -242,14 +326,17 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
         for warning in book.warnings:
             note(f"{plan.slug}: {warning}")
         for key in book.key_dates(period.start, period.end):
-            entry = merged.setdefault((key.start, key.kind, key.name),
-                                      {"key": key, "clients": []})
+            entry = merged.setdefault((key.start, key.kind, key.name), {"key": key, "clients": []})
             entry["clients"].append(plan.slug)
     entries = sorted(merged.values(), key=lambda e: (e["key"].start, e["key"].name))
     if as_json:
-        print_json({"from": period.start.isoformat(), "to": period.end.isoformat(),
-                    "dates": [{**e["key"].to_dict(), "clients": e["clients"]}
-                              for e in entries]})
+        print_json(
+            {
+                "from": period.start.isoformat(),
+                "to": period.end.isoformat(),
+                "dates": [{**e["key"].to_dict(), "clients": e["clients"]} for e in entries],
+            }
+        )
         return
     console = out()
     title = Text(f"Key dates {period.start:%d %b %Y} – {period.end:%d %b %Y}", "bold")
@@ -265,11 +352,15 @@ def _show_dates(ws: PlanWorkspace, period: Period, as_json: bool) -> None:
             month = (key.start.year, key.start.month)
             month_row: list[str | Text] = ["", Text(f"{key.start:%B %Y}", "bold"), ""]
             rows.append(month_row + [""] * (everyone > 1))
-        row: list[str | Text] = [f"{key.start:%a %d}", wrapped(_key_name(key, key.start)),
-                                 Text(kind_label(key), STYLES.get(key.kind, ""))]
+        row: list[str | Text] = [
+            f"{key.start:%a %d}",
+            wrapped(_key_name(key, key.start)),
+            Text(kind_label(key), STYLES.get(key.kind, "")),
+        ]
         if everyone > 1:
-            row.append(wrapped("all" if len(entry["clients"]) == everyone else
-                               ", ".join(entry["clients"])))
+            row.append(
+                wrapped("all" if len(entry["clients"]) == everyone else ", ".join(entry["clients"]))
+            )
         rows.append(row)
     # Date, Key date (what is left), Kind, Clients
     widths = [6, 0, 10] + ([18] if everyone > 1 else [])
@@ -299,8 +390,9 @@ def _write_ics(ws: PlanWorkspace, period: Period, moment: datetime, target: Path
         partial.write_bytes(data)
         partial.replace(target)  # a calendar app polling the file never reads half of it
     except OSError as exc:
-        raise CmkitError(f"cannot write {target}: {exc.strerror or exc}",
-                         "pick a folder you can write to") from None
+        raise CmkitError(
+            f"cannot write {target}: {exc.strerror or exc}", "pick a folder you can write to"
+        ) from None
     note(f"wrote {events} event(s) from {period.start} to {period.end} to {target}")
 
 

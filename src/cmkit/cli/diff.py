@@ -17,15 +17,28 @@ class DiffFormat(StrEnum):
 
 def diff(
     ctx: typer.Context,
-    rev: Annotated[str | None, typer.Argument(
-        help="Git revision to compare with (default: the merge base with main/master, "
-        "else HEAD).", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", help="text, markdown (a pull request comment), github (workflow "
-        "annotations on the changed files) or json.")] = DiffFormat.TEXT,
+    rev: Annotated[
+        str | None,
+        typer.Argument(
+            help="Git revision to compare with (default: the merge base with main/master, "
+            "else HEAD).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown (a pull request comment), github (workflow "
+            "annotations on the changed files) or json.",
+        ),
+    ] = DiffFormat.TEXT,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    clients: Annotated[list[str] | None, typer.Option(
-        "--client", "-c", help="Only this client (repeatable).", show_default=False)] = None,
+    clients: Annotated[
+        list[str] | None,
+        typer.Option("--client", "-c", help="Only this client (repeatable).", show_default=False),
+    ] = None,
 ) -> None:
     """Compare the plan at a git revision with the working tree, per client: posts added,
     removed, moved to another day or time, status changed (e.g. approved), text edited

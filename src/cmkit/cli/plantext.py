@@ -18,13 +18,32 @@ if TYPE_CHECKING:
 
 # one style per state; the state's name is always printed too, so NO_COLOR loses nothing
 STYLES = {
-    "published": "green", "approved": "bold green", "partial": "yellow",
-    "overdue": "bold red", "missed": "red", "review": "cyan", "draft": "yellow",
-    "idea": "magenta", "cancelled": "dim strike", "empty": "bold yellow",
-    "holiday": "blue", "commercial": "blue", "key-date": "bold blue", "highlight": "bold blue",
+    "published": "green",
+    "approved": "bold green",
+    "partial": "yellow",
+    "overdue": "bold red",
+    "missed": "red",
+    "review": "cyan",
+    "draft": "yellow",
+    "idea": "magenta",
+    "cancelled": "dim strike",
+    "empty": "bold yellow",
+    "holiday": "blue",
+    "commercial": "blue",
+    "key-date": "bold blue",
+    "highlight": "bold blue",
 }
-SHORT = {"instagram": "ig", "facebook": "fb", "linkedin": "li", "x": "x", "threads": "th",
-         "bluesky": "bs", "mastodon": "ma", "telegram": "tg", "discord": "dc"}
+SHORT = {
+    "instagram": "ig",
+    "facebook": "fb",
+    "linkedin": "li",
+    "x": "x",
+    "threads": "th",
+    "bluesky": "bs",
+    "mastodon": "ma",
+    "telegram": "tg",
+    "discord": "dc",
+}
 
 Justify = Literal["left", "right"]
 
@@ -39,8 +58,10 @@ def short_networks(networks: Sequence[str]) -> str:
 
 def legend(networks: set[str]) -> str:
     order = list(SHORT)
-    return " · ".join(f"{SHORT.get(n, n)} {n}" for n in sorted(
-        networks, key=lambda n: order.index(n) if n in order else len(order)))
+    return " · ".join(
+        f"{SHORT.get(n, n)} {n}"
+        for n in sorted(networks, key=lambda n: order.index(n) if n in order else len(order))
+    )
 
 
 def wrapped(text: str, style: str = "") -> Text:
@@ -50,9 +71,13 @@ def wrapped(text: str, style: str = "") -> Text:
     return Text(text, style, no_wrap=False)
 
 
-def grid(console: Console, rows: Sequence[Sequence[str | Text]], widths: Sequence[int],
-         header: Sequence[str] | None = None,
-         justify: Sequence[Justify] | None = None) -> Text:
+def grid(
+    console: Console,
+    rows: Sequence[Sequence[str | Text]],
+    widths: Sequence[int],
+    header: Sequence[str] | None = None,
+    justify: Sequence[Justify] | None = None,
+) -> Text:
     """Rows in columns of the given widths, as one Text."""
     from rich.text import Text
 
@@ -132,8 +157,9 @@ class _Builder:
         plain = "".join(pieces).rstrip()
         self.parts.append(plain)
         self.position = line_start + len(plain)
-        self.spans += [(a, min(b, self.position), st) for a, b, st in spans
-                       if a < self.position and a < b]
+        self.spans += [
+            (a, min(b, self.position), st) for a, b, st in spans if a < self.position and a < b
+        ]
 
     def text(self) -> Text:
         from rich.text import Span, Text

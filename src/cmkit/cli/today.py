@@ -14,20 +14,34 @@ if TYPE_CHECKING:
     from ..plan.today import Item, Section, TodayReport
 
 # a mark per level, readable without colour
-MARKS = {"done": ("✓", "green"), "ok": ("✓", "bold green"), "todo": ("☐", ""),
-         "warn": ("!", "yellow"), "alert": ("✗", "bold red")}
+MARKS = {
+    "done": ("✓", "green"),
+    "ok": ("✓", "bold green"),
+    "todo": ("☐", ""),
+    "warn": ("!", "yellow"),
+    "alert": ("✗", "bold red"),
+}
 TIMED = {"due", "overdue"}  # sections whose items are at a moment worth a column
 
 
 def today(
     ctx: typer.Context,
-    clients: Annotated[list[str] | None, typer.Argument(
-        help="Clients to include (default: all).", show_default=False)] = None,
-    day: Annotated[datetime | None, typer.Option(
-        "--date", formats=["%Y-%m-%d"], help="The day to check (default: today).",
-        show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/today.md).")]
-    = False,
+    clients: Annotated[
+        list[str] | None,
+        typer.Argument(help="Clients to include (default: all).", show_default=False),
+    ] = None,
+    day: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="The day to check (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (see docs/today.md).")
+    ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
 ) -> None:
     """The day's checklist: posts due today and whether each is ready (approved, valid,
@@ -64,8 +78,12 @@ def today(
         from .plantext import show
 
         show(console, render(console, report, ws.config.timezone))
-    blocking = any(item.level == "alert" for section in report.sections
-                   if section.key in TIMED for item in section.items)
+    blocking = any(
+        item.level == "alert"
+        for section in report.sections
+        if section.key in TIMED
+        for item in section.items
+    )
     raise typer.Exit(1 if blocking else 0)
 
 
@@ -74,8 +92,9 @@ def render(console: Console, report: TodayReport, zone: str) -> Text:
 
     from .plantext import fit
 
-    parts: list[Text] = [fit(console, Text.assemble(
-        ("Today", "bold"), f" · {report.day:%A %d %B %Y} · {zone}"))]
+    parts: list[Text] = [
+        fit(console, Text.assemble(("Today", "bold"), f" · {report.day:%A %d %B %Y} · {zone}"))
+    ]
     for section in report.sections:
         parts.append(Text(""))
         parts.append(_section(console, section, zone))

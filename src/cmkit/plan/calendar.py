@@ -49,8 +49,10 @@ def week_period(value: str) -> Period:
     try:
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
-        raise CmkitError(f"{value}: {match.group(1)} has no week {match.group(2)}",
-                         "ISO years have 52 or 53 weeks") from None
+        raise CmkitError(
+            f"{value}: {match.group(1)} has no week {match.group(2)}",
+            "ISO years have 52 or 53 weeks",
+        ) from None
     return Period(monday, monday + timedelta(days=6), f"{match.group(1)}-W{match.group(2)}")
 
 
@@ -150,15 +152,19 @@ class PlanView:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "period": {"label": self.period.label, "start": self.period.start.isoformat(),
-                       "end": self.period.end.isoformat()},
+            "period": {
+                "label": self.period.label,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+            },
             "now": self.now.isoformat(),
             "clients": [c.to_dict() for c in self.clients],
         }
 
 
-def client_plan(space: PlanClient, period: Period, now: datetime,
-                state: ClientState | None = None) -> ClientPlan:
+def client_plan(
+    space: PlanClient, period: Period, now: datetime, state: ClientState | None = None
+) -> ClientPlan:
     """One client's days over a period.
 
     Empty slots are listed from the client's today on: a past empty slot is history,
@@ -193,8 +199,9 @@ def client_plan(space: PlanClient, period: Period, now: datetime,
         for fill in fill_slots(slots, live):
             if fill.post is None and fill.slot.at >= now:
                 days[fill.slot.day].empty_slots.append(fill.slot)
-    return ClientPlan(space.slug, space.name, space.tz.key, list(days.values()), undated,
-                      book.warnings)
+    return ClientPlan(
+        space.slug, space.name, space.tz.key, list(days.values()), undated, book.warnings
+    )
 
 
 def plan_view(spaces: list[PlanClient], period: Period, now: datetime) -> PlanView:

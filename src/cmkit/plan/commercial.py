@@ -69,22 +69,36 @@ SOLDES_FIRST_YEAR = 2009
 
 # Years a decree moved the national dates (start, last day), for metropolitan France.
 SOLDES_EXCEPTIONS: dict[tuple[int, str], tuple[date, date, str]] = {
-    (2020, "summer"): (date(2020, 7, 15), date(2020, 8, 11),
-                       "postponed after the lockdown (arrêté du 10 juin 2020)"),
-    (2021, "winter"): (date(2021, 1, 20), date(2021, 3, 2),
-                       "postponed from 6 January (arrêté, JO du 29 décembre 2020), then "
-                       "extended by two weeks to 2 March"),
-    (2021, "summer"): (date(2021, 6, 30), date(2021, 7, 27),
-                       "set to 30 June instead of 23 June by derogation to the arrêté du "
-                       "27 mai 2019"),
-    (2023, "summer"): (date(2023, 6, 28), date(2023, 8, 1),
-                       "extended by one week after the riots (arrêté du 6 juillet 2023)"),
+    (2020, "summer"): (
+        date(2020, 7, 15),
+        date(2020, 8, 11),
+        "postponed after the lockdown (arrêté du 10 juin 2020)",
+    ),
+    (2021, "winter"): (
+        date(2021, 1, 20),
+        date(2021, 3, 2),
+        "postponed from 6 January (arrêté, JO du 29 décembre 2020), then "
+        "extended by two weeks to 2 March",
+    ),
+    (2021, "summer"): (
+        date(2021, 6, 30),
+        date(2021, 7, 27),
+        "set to 30 June instead of 23 June by derogation to the arrêté du 27 mai 2019",
+    ),
+    (2023, "summer"): (
+        date(2023, 6, 28),
+        date(2023, 8, 1),
+        "extended by one week after the riots (arrêté du 6 juillet 2023)",
+    ),
 }
 
 # The same, for one department only.
 SOLDES_REGIONAL_EXCEPTIONS: dict[tuple[int, str, str], tuple[date, date, str]] = {
-    (2021, "summer", "57"): (date(2021, 6, 26), date(2021, 7, 23),
-                             "Moselle: from 26 June, by the same derogation"),
+    (2021, "summer", "57"): (
+        date(2021, 6, 26),
+        date(2021, 7, 23),
+        "Moselle: from 26 June, by the same derogation",
+    ),
 }
 
 # Moselle, Meurthe-et-Moselle, Meuse and Vosges start the winter sales on 2 January
@@ -116,8 +130,9 @@ def soldes(year: int, region: str | None = None) -> list[Moment]:
         periods["winter"] = (start, start + length)
         notes["winter"] = "Moselle, Meurthe-et-Moselle, Meuse, Vosges: from 2 January"
     for season in ("winter", "summer"):
-        exception = SOLDES_REGIONAL_EXCEPTIONS.get((year, season, region or "")) or \
-            SOLDES_EXCEPTIONS.get((year, season))
+        exception = SOLDES_REGIONAL_EXCEPTIONS.get(
+            (year, season, region or "")
+        ) or SOLDES_EXCEPTIONS.get((year, season))
         if exception:
             periods[season] = exception[:2]
             notes[season] = exception[2]
@@ -125,12 +140,21 @@ def soldes(year: int, region: str | None = None) -> list[Moment]:
         "winter": {"fr": "Soldes d'hiver", "en": "Winter sales (soldes)"},
         "summer": {"fr": "Soldes d'été", "en": "Summer sales (soldes)"},
     }
-    return [Moment(f"soldes-{'hiver' if s == 'winter' else 'ete'}", periods[s][0], names[s],
-                   end=periods[s][1], at=time(8, 0), note=notes[s])
-            for s in ("winter", "summer")]
+    return [
+        Moment(
+            f"soldes-{'hiver' if s == 'winter' else 'ete'}",
+            periods[s][0],
+            names[s],
+            end=periods[s][1],
+            at=time(8, 0),
+            note=notes[s],
+        )
+        for s in ("winter", "summer")
+    ]
 
 
 # --- Mother's and Father's Day ---------------------------------------------------------
+
 
 def _fr_mothers_day(year: int) -> date:
     # loi n° 50-577 du 24 mai 1950: last Sunday of May; the first Sunday of June when
@@ -188,6 +212,7 @@ FATHERS_DAY: dict[str, Callable[[int], date]] = {
 
 # --- Back to school --------------------------------------------------------------------
 
+
 @cache
 def _fr_rentree(year: int) -> Moment:
     """French rentrée: the day after the national summer school holidays end."""
@@ -196,8 +221,7 @@ def _fr_rentree(year: int) -> Moment:
     end: date | None = None
     try:
         school = holiday_table("FR", "Zone A", "en_US", year, "school")
-        summer = [d for d, name in school.items()
-                  if d.month in (8, 9) and "summer" in name.lower()]
+        summer = [d for d, name in school.items() if d.month in (8, 9) and "summer" in name.lower()]
         end = max(summer) if summer else None
     except (NotImplementedError, KeyError, ValueError):  # a library without school holidays
         end = None
@@ -206,59 +230,97 @@ def _fr_rentree(year: int) -> Moment:
         # outside the published school calendars: early September, never on a Friday
         # or a weekend
         first = date(year, 9, 1)
-        end = first - timedelta(days=1) if first.weekday() <= THU else \
-            first + timedelta(days=6 - first.weekday())
+        end = (
+            first - timedelta(days=1)
+            if first.weekday() <= THU
+            else first + timedelta(days=6 - first.weekday())
+        )
         note = "estimated: the school calendar for this year is not published yet"
     day = end + timedelta(days=1)
-    return Moment("rentree", day, {"fr": "Rentrée scolaire", "en": "Back to school (rentrée)"},
-                  note=note)
+    return Moment(
+        "rentree", day, {"fr": "Rentrée scolaire", "en": "Back to school (rentrée)"}, note=note
+    )
 
 
 def _north_america_back_to_school(year: int) -> Moment:
     labour_day = nth_weekday(year, 9, MON, 1)
-    return Moment("back-to-school", date(year, 8, 15),
-                  {"fr": "Période de la rentrée", "en": "Back-to-school season"},
-                  end=labour_day, note="shopping season up to Labour Day; school start "
-                  "dates vary by school board")
+    return Moment(
+        "back-to-school",
+        date(year, 8, 15),
+        {"fr": "Période de la rentrée", "en": "Back-to-school season"},
+        end=labour_day,
+        note="shopping season up to Labour Day; school start dates vary by school board",
+    )
 
 
 # --- Everything together ---------------------------------------------------------------
+
 
 @cache
 def moments(country: str, year: int, region: str | None = None) -> tuple[Moment, ...]:
     """The commercial dates of a year for a country (ISO code), sorted by date."""
     out = [
-        Moment("valentines-day", date(year, 2, 14),
-               {"fr": "Saint-Valentin", "en": "Valentine's Day"}),
+        Moment(
+            "valentines-day", date(year, 2, 14), {"fr": "Saint-Valentin", "en": "Valentine's Day"}
+        ),
     ]
     # Black Friday follows US Thanksgiving (4th Thursday of November) everywhere
     black_friday = nth_weekday(year, 11, THU, 4) + timedelta(days=1)
     out.append(Moment("black-friday", black_friday, {"fr": "Black Friday", "en": "Black Friday"}))
-    out.append(Moment("cyber-monday", black_friday + timedelta(days=3),
-                      {"fr": "Cyber Monday", "en": "Cyber Monday"}))
+    out.append(
+        Moment(
+            "cyber-monday",
+            black_friday + timedelta(days=3),
+            {"fr": "Cyber Monday", "en": "Cyber Monday"},
+        )
+    )
     if country in MOTHERS_DAY:
-        out.append(Moment("mothers-day", MOTHERS_DAY[country](year),
-                          {"fr": "Fête des mères", "en": "Mother's Day"}))
+        out.append(
+            Moment(
+                "mothers-day",
+                MOTHERS_DAY[country](year),
+                {"fr": "Fête des mères", "en": "Mother's Day"},
+            )
+        )
     if country in FATHERS_DAY:
-        out.append(Moment("fathers-day", FATHERS_DAY[country](year),
-                          {"fr": "Fête des pères", "en": "Father's Day"}))
+        out.append(
+            Moment(
+                "fathers-day",
+                FATHERS_DAY[country](year),
+                {"fr": "Fête des pères", "en": "Father's Day"},
+            )
+        )
     if country == "FR":
         out += soldes(year, region)
         out.append(_fr_rentree(year))
-        out.append(Moment("fete-des-grands-meres", nth_weekday(year, 3, SUN, 1),
-                          {"fr": "Fête des grands-mères", "en": "Grandmothers' Day"}))
+        out.append(
+            Moment(
+                "fete-des-grands-meres",
+                nth_weekday(year, 3, SUN, 1),
+                {"fr": "Fête des grands-mères", "en": "Grandmothers' Day"},
+            )
+        )
     if country in ("FR", "BE", "LU", "CH", "MC"):
         # galette des rois: in France the Epiphany is kept on the Sunday between 2 and 8 Jan
         epiphany = nth_weekday(year, 1, SUN, 1) if country == "FR" else date(year, 1, 6)
         if epiphany.day == 1:
             epiphany += timedelta(days=7)
-        out.append(Moment("epiphanie", epiphany, {"fr": "Épiphanie (galette des rois)",
-                                                  "en": "Epiphany (king cake)"}))
-        out.append(Moment("chandeleur", date(year, 2, 2), {"fr": "Chandeleur (crêpes)",
-                                                           "en": "Candlemas (crêpes)"}))
+        out.append(
+            Moment(
+                "epiphanie",
+                epiphany,
+                {"fr": "Épiphanie (galette des rois)", "en": "Epiphany (king cake)"},
+            )
+        )
+        out.append(
+            Moment(
+                "chandeleur",
+                date(year, 2, 2),
+                {"fr": "Chandeleur (crêpes)", "en": "Candlemas (crêpes)"},
+            )
+        )
     if country in ("CA", "US"):
         out.append(_north_america_back_to_school(year))
     if country in ("CA", "US", "GB", "IE"):
-        out.append(Moment("halloween", date(year, 10, 31),
-                          {"fr": "Halloween", "en": "Halloween"}))
+        out.append(Moment("halloween", date(year, 10, 31), {"fr": "Halloween", "en": "Halloween"}))
     return tuple(sorted(out, key=lambda m: (m.start, m.id)))

@@ -56,13 +56,18 @@ class PostChange:
             return view.at.isoformat() if view and view.at else None
 
         return {
-            "kind": self.kind, "id": self.post.id, "path": self.post.rel,
-            "at": at(self.new), "was_at": at(self.old) if self.moved or not self.new else None,
+            "kind": self.kind,
+            "id": self.post.id,
+            "path": self.post.rel,
+            "at": at(self.new),
+            "was_at": at(self.old) if self.moved or not self.new else None,
             "moved": self.moved,
-            "status": list(self.status) if self.status else (
-                self.post.status if self.kind != "changed" else None),
+            "status": list(self.status)
+            if self.status
+            else (self.post.status if self.kind != "changed" else None),
             "networks": self.post.networks,
-            "networks_added": self.networks_added, "networks_removed": self.networks_removed,
+            "networks_added": self.networks_added,
+            "networks_removed": self.networks_removed,
             "edits": [e.to_dict() for e in self.edits],
             "fields": [{"field": n, "old": o, "new": v} for n, o, v in self.fields],
         }
@@ -83,9 +88,14 @@ class ClientDiff:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"client": self.slug, "name": self.name, "status": self.status,
-                "counts": self.counts(), "posts": [c.to_dict() for c in self.posts],
-                "calendar": self.calendar}
+        return {
+            "client": self.slug,
+            "name": self.name,
+            "status": self.status,
+            "counts": self.counts(),
+            "posts": [c.to_dict() for c in self.posts],
+            "calendar": self.calendar,
+        }
 
 
 @dataclass
@@ -100,8 +110,11 @@ class PlanDiff:
         return not self.clients
 
     def to_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "base_label": self.base_label,
-                "clients": [c.to_dict() for c in self.clients]}
+        return {
+            "base": self.base,
+            "base_label": self.base_label,
+            "clients": [c.to_dict() for c in self.clients],
+        }
 
 
 def plan_diff(root: Path, rev: str | None) -> PlanDiff:
@@ -124,7 +137,8 @@ def compare(old: dict[str, ClientSnapshot], new: dict[str, ClientSnapshot]) -> l
     for slug in sorted(set(old) | set(new)):
         before, after = old.get(slug), new.get(slug)
         status: Literal["added", "removed", "changed"] = (
-            "added" if before is None else "removed" if after is None else "changed")
+            "added" if before is None else "removed" if after is None else "changed"
+        )
         posts = compare_posts(before.posts if before else {}, after.posts if after else {})
         calendar = compare_calendars(before, after) if before and after else []
         if posts or calendar or status != "changed":
@@ -146,8 +160,9 @@ def compare_posts(old: dict[str, PostView], new: dict[str, PostView]) -> list[Po
             if change is not None:
                 changes.append(change)
     far = datetime.max.replace(tzinfo=None)
-    return sorted(changes, key=lambda c: (
-        c.when.replace(tzinfo=None) if c.when else far, c.post.id))
+    return sorted(
+        changes, key=lambda c: (c.when.replace(tzinfo=None) if c.when else far, c.post.id)
+    )
 
 
 def _changed(old: PostView, new: PostView) -> PostChange | None:
@@ -160,16 +175,21 @@ def _changed(old: PostView, new: PostView) -> PostChange | None:
     for key in dict.fromkeys([*old.texts, *new.texts]):
         before, after = old.texts.get(key, ""), new.texts.get(key, "")
         if before != after:
-            where = "text" if key == "" else key if key.startswith("thread") else \
-                f"variant {key}"
+            where = "text" if key == "" else key if key.startswith("thread") else f"variant {key}"
             change.edits.append(TextEdit(where, word_diff(before, after)))
     for name in dict.fromkeys([*old.fields, *new.fields]):
         if old.fields.get(name) != new.fields.get(name):
             change.fields.append((name, old.fields.get(name), new.fields.get(name)))
     if old.rel != new.rel:
         change.fields.append(("file", old.rel, new.rel))
-    has_change = change.moved or change.status or change.networks_added or \
-        change.networks_removed or change.edits or change.fields
+    has_change = (
+        change.moved
+        or change.status
+        or change.networks_added
+        or change.networks_removed
+        or change.edits
+        or change.fields
+    )
     return change if has_change else None
 
 
@@ -225,8 +245,11 @@ def compare_calendars(old: ClientSnapshot, new: ClientSnapshot) -> list[str]:
     """calendar.yaml's slots, highlights and key dates, in sentences."""
     before, after = old.calendar, new.calendar
     if before is None or after is None:
-        return [] if before is after else ["calendar.yaml " + ("added" if before is None
-                                                              else "removed or unreadable")]
+        return (
+            []
+            if before is after
+            else ["calendar.yaml " + ("added" if before is None else "removed or unreadable")]
+        )
     out: list[str] = []
 
     def slot_text(slot: Any) -> str:
@@ -248,16 +271,24 @@ def compare_calendars(old: ClientSnapshot, new: ClientSnapshot) -> list[str]:
             out.append(f"highlight removed: {h_old.name}")
         elif h_old is not None and h_new is not None and h_old != h_new:
             if (h_old.start, h_old.end) != (h_new.start, h_new.end):
-                out.append(f"highlight {h_new.name} moved: {_span(h_old.start, h_old.end)} → "
-                           f"{_span(h_new.start, h_new.end)}")
+                out.append(
+                    f"highlight {h_new.name} moved: {_span(h_old.start, h_old.end)} → "
+                    f"{_span(h_new.start, h_new.end)}"
+                )
             if h_old.brief != h_new.brief:
                 wanted_old = h_old.brief.posts if h_old.brief else 0
                 wanted_new = h_new.brief.posts if h_new.brief else 0
-                out.append(f"highlight {h_new.name}: brief changed ({wanted_old} → {wanted_new} "
-                           "posts)" if wanted_old != wanted_new else
-                           f"highlight {h_new.name}: brief changed")
-            if (h_old.name, h_old.kind, h_old.description, h_old.recurring) != \
-                    (h_new.name, h_new.kind, h_new.description, h_new.recurring):
+                out.append(
+                    f"highlight {h_new.name}: brief changed ({wanted_old} → {wanted_new} posts)"
+                    if wanted_old != wanted_new
+                    else f"highlight {h_new.name}: brief changed"
+                )
+            if (h_old.name, h_old.kind, h_old.description, h_old.recurring) != (
+                h_new.name,
+                h_new.kind,
+                h_new.description,
+                h_new.recurring,
+            ):
                 out.append(f"highlight {h_new.name}: details changed")
     old_k = {(k.date, k.name): k for k in before.key_dates}
     new_k = {(k.date, k.name): k for k in after.key_dates}

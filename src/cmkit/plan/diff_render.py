@@ -43,8 +43,9 @@ def change_lines(change: PostChange) -> Iterator[tuple[str, Any]]:
         verb = "approved" if change.status[1] == "approved" else "status"
         yield verb, f"{change.status[0]} → {change.status[1]}"
     if change.networks_added or change.networks_removed:
-        parts = [f"+{n}" for n in change.networks_added] + \
-            [f"−{n}" for n in change.networks_removed]
+        parts = [f"+{n}" for n in change.networks_added] + [
+            f"−{n}" for n in change.networks_removed
+        ]
         yield "networks", " ".join(parts)
     for edit in change.edits:
         yield f"{edit.where} edited", edit
@@ -59,6 +60,7 @@ def change_lines(change: PostChange) -> Iterator[tuple[str, Any]]:
 
 # --- text --------------------------------------------------------------------------------
 
+
 def _glue(parts: list[str]) -> str:
     """Words with spaces, the ellipses of cut context stuck to the text they stand for."""
     text = " ".join(parts)
@@ -70,8 +72,9 @@ def _glue(parts: list[str]) -> str:
 
 
 def _text_diff(edit: TextEdit) -> str:
-    return _glue([{"-": f"[-{text}-]", "+": f"{{+{text}+}}"}.get(op, text)
-                  for op, text in edit.segments])
+    return _glue(
+        [{"-": f"[-{text}-]", "+": f"{{+{text}+}}"}.get(op, text) for op, text in edit.segments]
+    )
 
 
 def to_text(diff: PlanDiff) -> str:
@@ -85,10 +88,12 @@ def to_text(diff: PlanDiff) -> str:
         for change in client.posts:
             post = change.post
             if change.kind == "added":
-                lines.append(f"  + {post.id}  added: {when(post.at)} · "
-                             f"{', '.join(post.networks) or 'no network'} · {post.status}")
+                lines.append(
+                    f"  + {post.id}  added: {when(post.at)} · "
+                    f"{', '.join(post.networks) or 'no network'} · {post.status}"
+                )
                 if post.texts.get(""):
-                    lines.append(f"      \"{excerpt(post.texts[''], 70)}\"")
+                    lines.append(f'      "{excerpt(post.texts[""], 70)}"')
             elif change.kind == "removed":
                 lines.append(f"  - {post.id}  removed (was {when(post.at)} · {post.status})")
             else:
@@ -125,8 +130,12 @@ def _md_diff(edit: TextEdit) -> str:
 
 
 def to_markdown(diff: PlanDiff) -> str:
-    lines = ["## Plan changes", "",
-             f"Compared with `{diff.base[:10]}` ({md(diff.base_label)}).", ""]
+    lines = [
+        "## Plan changes",
+        "",
+        f"Compared with `{diff.base[:10]}` ({md(diff.base_label)}).",
+        "",
+    ]
     if diff.empty:
         lines.append("No change to the plan.")
         return "\n".join(lines)
@@ -136,8 +145,10 @@ def to_markdown(diff: PlanDiff) -> str:
         for change in client.posts:
             post = change.post
             if change.kind == "added":
-                lines.append(f"- **Added** `{post.id}` — {when(post.at)} · "
-                             f"{md(', '.join(post.networks) or 'no network')} · {post.status}")
+                lines.append(
+                    f"- **Added** `{post.id}` — {when(post.at)} · "
+                    f"{md(', '.join(post.networks) or 'no network')} · {post.status}"
+                )
                 if post.texts.get(""):
                     lines.append(f"  > {md(excerpt(post.texts[''], 140))}")
             elif change.kind == "removed":
@@ -155,6 +166,7 @@ def to_markdown(diff: PlanDiff) -> str:
 
 
 # --- GitHub annotations ------------------------------------------------------------------
+
 
 def _gh_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -181,13 +193,18 @@ def to_github(diff: PlanDiff) -> str:
                 title = "Post " + ", ".join(label for label, _ in details)
                 body = "; ".join(
                     f"{label}: {_text_diff(d) if isinstance(d, TextEdit) else d}"
-                    for label, d in details)
+                    for label, d in details
+                )
             path = diff.prefix + post.rel
-            lines.append(f"::notice file={_gh_prop(path)},line=1,title="
-                         f"{_gh_prop(f'{client.name}: {title}')}::{_gh_data(body)}")
+            lines.append(
+                f"::notice file={_gh_prop(path)},line=1,title="
+                f"{_gh_prop(f'{client.name}: {title}')}::{_gh_data(body)}"
+            )
         if client.calendar:
             path = f"{diff.prefix}clients/{client.slug}/calendar.yaml"
-            lines.append(f"::notice file={_gh_prop(path)},line=1,title="
-                         f"{_gh_prop(f'{client.name}: calendar changed')}::"
-                         f"{_gh_data('; '.join(client.calendar))}")
+            lines.append(
+                f"::notice file={_gh_prop(path)},line=1,title="
+                f"{_gh_prop(f'{client.name}: calendar changed')}::"
+                f"{_gh_data('; '.join(client.calendar))}"
+            )
     return "\n".join(lines)

@@ -17,14 +17,17 @@ MAIN_BRANCHES = ("main", "master", "origin/main", "origin/master")
 
 def git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=input, capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise CmkitError("git is not installed", "install git to compare plans") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CmkitError(f"git {args[0]}: {message[-1] if message else 'failed'}",
-                         "check the revision and that the workspace is in a git repository")
+        raise CmkitError(
+            f"git {args[0]}: {message[-1] if message else 'failed'}",
+            "check the revision and that the workspace is in a git repository",
+        )
     return done.stdout
 
 
@@ -33,9 +36,11 @@ def toplevel(root: Path) -> tuple[Path, str]:
     try:
         top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
     except CmkitError:
-        raise CmkitError(f"{root} is not in a git repository",
-                         "cmkit diff compares the plan with a git revision: run `git init` "
-                         "and commit the workspace") from None
+        raise CmkitError(
+            f"{root} is not in a git repository",
+            "cmkit diff compares the plan with a git revision: run `git init` "
+            "and commit the workspace",
+        ) from None
     inside = root.resolve().relative_to(top.resolve()).as_posix()
     return top, "" if inside == "." else inside + "/"
 
@@ -45,8 +50,9 @@ def resolve(root: Path, rev: str) -> str:
     try:
         return git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except CmkitError:
-        raise CmkitError(f"unknown revision '{rev}'",
-                         "give a branch, tag or commit (e.g. main, HEAD~1)") from None
+        raise CmkitError(
+            f"unknown revision '{rev}'", "give a branch, tag or commit (e.g. main, HEAD~1)"
+        ) from None
 
 
 def default_base(root: Path) -> tuple[str, str]:
@@ -64,12 +70,18 @@ def default_base(root: Path) -> tuple[str, str]:
     return resolve(root, "HEAD"), "HEAD"
 
 
-def files_at(root: Path, rev: str, prefix: str, paths: list[str],
-             keep: Callable[[str], bool] = lambda _: True) -> dict[str, bytes]:
+def files_at(
+    root: Path,
+    rev: str,
+    prefix: str,
+    paths: list[str],
+    keep: Callable[[str], bool] = lambda _: True,
+) -> dict[str, bytes]:
     """The files under the given paths (relative to the workspace) at a revision that
     `keep` accepts, by their path relative to the workspace."""
-    listing = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--",
-                  *[prefix + p for p in paths])
+    listing = git(
+        root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", *[prefix + p for p in paths]
+    )
     entries = []
     for record in listing.split(b"\0"):
         if not record:
@@ -77,18 +89,19 @@ def files_at(root: Path, rev: str, prefix: str, paths: list[str],
         meta, _, name = record.partition(b"\t")
         kind, obj = meta.split()[1:3]
         path = name.decode("utf-8", "surrogateescape")
-        if kind == b"blob" and path.startswith(prefix) and keep(path[len(prefix):]):
+        if kind == b"blob" and path.startswith(prefix) and keep(path[len(prefix) :]):
             entries.append((path, obj.decode()))
     if not entries:
         return {}
-    stream = git(root, "cat-file", "--batch", input="".join(
-        f"{obj}\n" for _, obj in entries).encode())
+    stream = git(
+        root, "cat-file", "--batch", input="".join(f"{obj}\n" for _, obj in entries).encode()
+    )
     out: dict[str, bytes] = {}
     position = 0
     for path, _ in entries:
         header_end = stream.index(b"\n", position)
         size = int(stream[position:header_end].split()[2])
         start = header_end + 1
-        out[path[len(prefix):]] = stream[start:start + size]
+        out[path[len(prefix) :]] = stream[start : start + size]
         position = start + size + 1  # the content is followed by a newline
     return out

@@ -62,8 +62,9 @@ def _remember(key: str, value: Any) -> None:
     target = _cache_file(key)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False, suffix=".tmp",
-                                         encoding="utf-8") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=target.parent, delete=False, suffix=".tmp", encoding="utf-8"
+        ) as handle:
             json.dump(value, handle, ensure_ascii=False)
         Path(handle.name).replace(target)
     except OSError:
@@ -84,20 +85,28 @@ def country_info(country: str) -> CountryInfo | None:
             _remember(key, {"known": False})
             return None
         cls = type(table)
-        data = {"known": True, "subdivisions": list(cls.subdivisions),
-                "aliases": dict(getattr(cls, "subdivisions_aliases", {}) or {}),
-                "languages": list(cls.supported_languages or ()),
-                "weekend": sorted(getattr(table, "weekend", {5, 6}))}
+        data = {
+            "known": True,
+            "subdivisions": list(cls.subdivisions),
+            "aliases": dict(getattr(cls, "subdivisions_aliases", {}) or {}),
+            "languages": list(cls.supported_languages or ()),
+            "weekend": sorted(getattr(table, "weekend", {5, 6})),
+        }
         _remember(key, data)
     if not data.get("known"):
         return None
-    return CountryInfo(tuple(data["subdivisions"]), dict(data["aliases"]),
-                       tuple(data["languages"]), frozenset(data["weekend"]))
+    return CountryInfo(
+        tuple(data["subdivisions"]),
+        dict(data["aliases"]),
+        tuple(data["languages"]),
+        frozenset(data["weekend"]),
+    )
 
 
 @cache
-def holiday_table(country: str, region: str | None, language: str | None, year: int,
-                  category: str = "public") -> dict[date, str]:
+def holiday_table(
+    country: str, region: str | None, language: str | None, year: int, category: str = "public"
+) -> dict[date, str]:
     """The holidays of a year (public ones, or e.g. "school"): date → name (several names
     joined by '; ')."""
     key = f"{country}-{region or ''}-{language or ''}-{year}-{category}"
@@ -105,8 +114,9 @@ def holiday_table(country: str, region: str | None, language: str | None, year: 
     if data is None:
         import holidays
 
-        table = holidays.country_holidays(country, subdiv=region, years=year, language=language,
-                                          categories=(category,))
+        table = holidays.country_holidays(
+            country, subdiv=region, years=year, language=language, categories=(category,)
+        )
         data = {day.isoformat(): str(name) for day, name in sorted(table.items())}
         _remember(key, data)
     return {date.fromisoformat(day): name for day, name in data.items()}

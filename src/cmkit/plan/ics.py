@@ -79,8 +79,10 @@ def to_ics(view: PlanView, stamp: datetime) -> bytes:
                 seen.add(uid)
                 shared = key.kind in SHARED_KINDS
                 cal.add_component(_key_date_event(key, uid, "" if shared else prefix, stamp))
-    cal.add_missing_timezones(first_date=view.period.start - timedelta(days=366),
-                              last_date=view.period.end + timedelta(days=366))
+    cal.add_missing_timezones(
+        first_date=view.period.start - timedelta(days=366),
+        last_date=view.period.end + timedelta(days=366),
+    )
     return bytes(cal.to_ical())
 
 
@@ -106,15 +108,23 @@ def _post_event(plan: ClientPlan, planned: PlannedPost, prefix: str, stamp: date
 
 def _description(plan: ClientPlan, planned: PlannedPost) -> str:
     post = planned.post
-    lines = [f"Client: {plan.name}",
-             f"Networks: {', '.join(str(n) for n in post.networks) or '—'}"]
+    lines = [f"Client: {plan.name}", f"Networks: {', '.join(str(n) for n in post.networks) or '—'}"]
     if planned.done:
         lines.append(f"Published on: {', '.join(planned.done)}")
-    lines.append(f"Status: {planned.state}" + (
-        f" (file says {post.status})" if str(planned.state) != str(post.status) else ""))
-    details = [f"{label}: {value}" for label, value in (
-        ("Format", post.format), ("Pillar", post.pillar), ("Campaign", post.campaign),
-        ("Highlight", post.highlight)) if value]
+    lines.append(
+        f"Status: {planned.state}"
+        + (f" (file says {post.status})" if str(planned.state) != str(post.status) else "")
+    )
+    details = [
+        f"{label}: {value}"
+        for label, value in (
+            ("Format", post.format),
+            ("Pillar", post.pillar),
+            ("Campaign", post.campaign),
+            ("Highlight", post.highlight),
+        )
+        if value
+    ]
     if details:
         lines.append(" · ".join(str(d) for d in details))
     text = excerpt(post.body, 300)

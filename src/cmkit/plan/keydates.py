@@ -87,10 +87,10 @@ class DateBook:
     def __init__(self, space: PlanClient) -> None:
         settings = space.calendar.holidays if space.calendar else None
         client = space.client
-        self.country = (settings.country if settings else None) or \
-            (client.country if client else None)
-        self.region = (settings.region if settings else None) or \
-            (client.region if client else None)
+        self.country = (settings.country if settings else None) or (
+            client.country if client else None
+        )
+        self.region = (settings.region if settings else None) or (client.region if client else None)
         self.commercial = settings.commercial if settings else True
         self.language = space.locale.split("-")[0]
         self.calendar = space.calendar
@@ -121,15 +121,15 @@ class DateBook:
             known = ", ".join(subdivisions[:20]) + ("…" if len(subdivisions) > 20 else "")
             self.warnings.append(
                 f"holidays: region '{region}' is unknown for {self.country} "
-                f"(known: {known or 'none'}); national holidays only")
+                f"(known: {known or 'none'}); national holidays only"
+            )
 
     def holidays(self, start: date, end: date) -> list[KeyDate]:
         if not self._has_holidays or self.country is None:
             return []
         out = []
         for year in range(start.year, end.year + 1):
-            table = holiday_table(self.country, self._holiday_region, self._holiday_language,
-                                  year)
+            table = holiday_table(self.country, self._holiday_region, self._holiday_language, year)
             for day, name in table.items():
                 if start <= day <= end:
                     for part in name.split("; "):
@@ -149,8 +149,15 @@ class DateBook:
         out = []
         for year in range(start.year - 1, end.year + 1):  # a period may start the year before
             for moment in moments(self.country or "", year, self.region):
-                key = KeyDate(moment.start, moment.name(self.language), "commercial",
-                              moment.id, moment.end, moment.at, moment.note)
+                key = KeyDate(
+                    moment.start,
+                    moment.name(self.language),
+                    "commercial",
+                    moment.id,
+                    moment.end,
+                    moment.at,
+                    moment.note,
+                )
                 if key.overlaps(start, end):
                     out.append(key)
         return out
@@ -158,25 +165,39 @@ class DateBook:
     def own_dates(self, start: date, end: date) -> list[KeyDate]:
         if self.calendar is None:
             return []
-        out = [KeyDate(k.date, k.name, "key-date", slugify(k.name), k.end)
-               for k in self.calendar.key_dates]
+        out = [
+            KeyDate(k.date, k.name, "key-date", slugify(k.name), k.end)
+            for k in self.calendar.key_dates
+        ]
         for highlight in self.calendar.highlights:
             out += highlight_occurrences(highlight, start, end)
         return [k for k in out if k.overlaps(start, end)]
 
     def key_dates(self, start: date, end: date) -> list[KeyDate]:
         """Everything that overlaps [start, end], sorted by date then kind."""
-        found = self.holidays(start, end) + self.commercial_dates(start, end) + \
-            self.own_dates(start, end)
+        found = (
+            self.holidays(start, end)
+            + self.commercial_dates(start, end)
+            + self.own_dates(start, end)
+        )
         order = {"highlight": 0, "key-date": 1, "holiday": 2, "commercial": 3}
         return sorted(found, key=lambda k: (k.start, order[k.kind], k.name))
 
 
 def highlight_occurrences(highlight: Highlight, start: date, end: date) -> list[KeyDate]:
     """A highlight as key dates; a yearly one once for every year the range touches."""
+
     def make(first: date, last: date | None) -> KeyDate:
-        return KeyDate(first, highlight.name, "highlight", highlight.id, last,
-                       note=highlight.description, highlight=highlight, label=highlight.kind)
+        return KeyDate(
+            first,
+            highlight.name,
+            "highlight",
+            highlight.id,
+            last,
+            note=highlight.description,
+            highlight=highlight,
+            label=highlight.kind,
+        )
 
     if highlight.recurring != "yearly":
         return [make(highlight.start, highlight.end)]

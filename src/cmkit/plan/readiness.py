@@ -53,18 +53,29 @@ def missing_media(space: PlanClient, post: PlanPost) -> list[str]:
 def checks(space: PlanClient, post: PlanPost, problems: list[Problem]) -> list[Check]:
     """The readiness checks of a post, in the order a CM would fix them."""
     status = post.status
-    out = [Check("approved", status is Status.APPROVED,
-                 "" if status is Status.APPROVED else f"status is {status}")]
+    out = [
+        Check(
+            "approved",
+            status is Status.APPROVED,
+            "" if status is Status.APPROVED else f"status is {status}",
+        )
+    ]
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         first = errors[0]
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        out.append(Check("valid", False, f"{first.location}: [{first.rule}] {first.message}"
-                         f"{more}"))
+        out.append(Check("valid", False, f"{first.location}: [{first.rule}] {first.message}{more}"))
     else:
         warnings = [p for p in problems if p.severity is Severity.WARNING]
-        out.append(Check("valid", True, f"{len(warnings)} warning(s), e.g. [{warnings[0].rule}] "
-                         f"{warnings[0].message}" if warnings else ""))
+        out.append(
+            Check(
+                "valid",
+                True,
+                f"{len(warnings)} warning(s), e.g. [{warnings[0].rule}] {warnings[0].message}"
+                if warnings
+                else "",
+            )
+        )
     missing = missing_media(space, post)
     bare = [str(n) for n in post.networks if not post.media_for(n)]
     if missing:

@@ -65,8 +65,9 @@ def slot_times(calendar: Calendar | None, tz: ZoneInfo, start: date, end: date) 
     day = start
     while day <= end:
         for slot in by_weekday.get(day.weekday(), ()):
-            out.append(SlotTime(slot.network, wall_clock(day, slot.time, tz), slot.format,
-                                slot.pillar))
+            out.append(
+                SlotTime(slot.network, wall_clock(day, slot.time, tz), slot.format, slot.pillar)
+            )
         day += timedelta(days=1)
     out.sort(key=lambda s: (s.at, s.network))
     return out
@@ -99,8 +100,11 @@ def fill_slots(slots: Sequence[SlotTime], posts: Iterable[PlanPost]) -> list[Slo
         free = list(candidates.get(key, ()))
         # nearest pairs first, so two posts on one day take the two slots in order
         pairs = sorted(
-            ((abs((p.at - s.at).total_seconds()), i, j)  # type: ignore[operator]
-             for i, s in enumerate(group) for j, p in enumerate(free)),
+            (
+                (abs((p.at - s.at).total_seconds()), i, j)  # type: ignore[operator]
+                for i, s in enumerate(group)
+                for j, p in enumerate(free)
+            ),
         )
         used_slots: set[int] = set()
         used_posts: set[int] = set()

@@ -75,8 +75,9 @@ def working_tree(root: Path) -> dict[str, bytes]:
             if posts.is_dir():
                 for dirpath, dirnames, filenames in os.walk(posts):
                     dirnames.sort()
-                    candidates += [Path(dirpath) / n for n in sorted(filenames)
-                                   if n.endswith(".md")]
+                    candidates += [
+                        Path(dirpath) / n for n in sorted(filenames) if n.endswith(".md")
+                    ]
     for path in candidates:
         try:
             out[path.relative_to(root).as_posix()] = path.read_bytes()
@@ -109,14 +110,20 @@ def snapshot(files: dict[str, bytes], root: Path) -> dict[str, ClientSnapshot]:
     out: dict[str, ClientSnapshot] = {}
     for slug in slugs:
         prefix = f"{CLIENTS}/{slug}/"
-        client: Client | None = _model(files.get(prefix + "client.yaml"), prefix + "client.yaml",
-                                       Client)
+        client: Client | None = _model(
+            files.get(prefix + "client.yaml"), prefix + "client.yaml", Client
+        )
         tz = ZoneInfo((client.timezone if client else None) or config.timezone)
         locale = client.locales[0] if client and client.locales else config.locale
         space = ClientSpace(slug, root / CLIENTS / slug, client, tz, locale)
-        snap = ClientSnapshot(slug, space.name, tz,
-                              calendar=_model(files.get(prefix + "calendar.yaml"),
-                                              prefix + "calendar.yaml", Calendar))
+        snap = ClientSnapshot(
+            slug,
+            space.name,
+            tz,
+            calendar=_model(
+                files.get(prefix + "calendar.yaml"), prefix + "calendar.yaml", Calendar
+            ),
+        )
         for rel in sorted(r for r in files if r.startswith(prefix + "posts/")):
             text = decode(files[rel])
             problems: list[Problem] = []
@@ -139,8 +146,14 @@ def _view(post: Any) -> PostView:
     for index, part in enumerate(meta.thread, start=2):
         texts[f"thread {index}"] = part.strip()
     media = [m.path for m in meta.media]
-    fields = {"format": str(meta.format) if meta.format else None, "pillar": meta.pillar,
-              "media": media, "link": meta.link, "campaign": meta.campaign,
-              "highlight": meta.highlight, "title": meta.title}
+    fields = {
+        "format": str(meta.format) if meta.format else None,
+        "pillar": meta.pillar,
+        "media": media,
+        "link": meta.link,
+        "campaign": meta.campaign,
+        "highlight": meta.highlight,
+        "title": meta.title,
+    }
     networks = [str(Network(n)) for n in meta.networks]
     return PostView(post.id, post.rel, post.at, str(meta.status), networks, texts, fields)

@@ -25,8 +25,7 @@ NEXT_SLOTS = 5
 HIGHLIGHT_LEAD_DAYS = 90
 
 # the stock: content that is neither out nor dropped
-IN_STOCK = {State.APPROVED, State.REVIEW, State.DRAFT, State.IDEA, State.PARTIAL,
-            State.OVERDUE}
+IN_STOCK = {State.APPROVED, State.REVIEW, State.DRAFT, State.IDEA, State.PARTIAL, State.OVERDUE}
 READY = {State.APPROVED, State.PARTIAL}
 
 
@@ -42,9 +41,13 @@ class Runway:
         return self.days is not None and self.first_gap is None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"days": self.days, "beyond_horizon": self.beyond_horizon,
-                "horizon_days": self.horizon, "slots_covered": self.covered,
-                "first_gap": self.first_gap.to_dict() if self.first_gap else None}
+        return {
+            "days": self.days,
+            "beyond_horizon": self.beyond_horizon,
+            "horizon_days": self.horizon,
+            "slots_covered": self.covered,
+            "first_gap": self.first_gap.to_dict() if self.first_gap else None,
+        }
 
 
 @dataclass
@@ -63,11 +66,16 @@ class HighlightNeed:
         return self.missing > 0 or bool(self.networks_missing)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.occurrence.id, "name": self.occurrence.name,
-                "start": self.occurrence.start.isoformat(),
-                "end": self.occurrence.end.isoformat() if self.occurrence.end else None,
-                "wanted": self.wanted, "have": self.have, "missing": self.missing,
-                "networks_missing": self.networks_missing}
+        return {
+            "id": self.occurrence.id,
+            "name": self.occurrence.name,
+            "start": self.occurrence.start.isoformat(),
+            "end": self.occurrence.end.isoformat() if self.occurrence.end else None,
+            "wanted": self.wanted,
+            "have": self.have,
+            "missing": self.missing,
+            "networks_missing": self.networks_missing,
+        }
 
 
 @dataclass
@@ -89,10 +97,15 @@ class PillarShare:
         return self.delta is not None and abs(self.delta) >= PILLAR_TOLERANCE_POINTS
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "target": self.target,
-                "count": self.count, "actual": None if self.actual is None else
-                round(self.actual, 1), "delta": None if self.delta is None else
-                round(self.delta, 1), "off_balance": self.off_balance}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "target": self.target,
+            "count": self.count,
+            "actual": None if self.actual is None else round(self.actual, 1),
+            "delta": None if self.delta is None else round(self.delta, 1),
+            "off_balance": self.off_balance,
+        }
 
 
 @dataclass
@@ -119,25 +132,36 @@ class ClientStock:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "client": self.slug, "name": self.name, "today": self.today.isoformat(),
+            "client": self.slug,
+            "name": self.name,
+            "today": self.today.isoformat(),
             "window_days": self.window_days,
             "in_stock": self.in_stock,
-            "states": self.states, "pillars": self.pillars, "formats": self.formats,
+            "states": self.states,
+            "pillars": self.pillars,
+            "formats": self.formats,
             "networks": self.networks,
             "runway": self.runway.to_dict(),
             "undated_ready": self.undated_ready,
             "next_unfilled": [s.to_dict() for s in self.next_unfilled],
-            "to_approve": [{"id": p.id, "at": p.at.isoformat() if p.at else None,
-                            "status": str(p.status), "path": p.rel}
-                           for p in self.to_approve],
+            "to_approve": [
+                {
+                    "id": p.id,
+                    "at": p.at.isoformat() if p.at else None,
+                    "status": str(p.status),
+                    "path": p.rel,
+                }
+                for p in self.to_approve
+            ],
             "highlights": [h.to_dict() for h in self.highlights],
             "pillar_balance": [b.to_dict() for b in self.balance],
             "warnings": self.warnings,
         }
 
 
-def client_stock(space: PlanClient, now: datetime, window_days: int = 30,
-                 state: ClientState | None = None) -> ClientStock:
+def client_stock(
+    space: PlanClient, now: datetime, window_days: int = 30, state: ClientState | None = None
+) -> ClientStock:
     state = state or ClientState.read(space)
     today = now.astimezone(space.tz).date()
     window_end = today + timedelta(days=window_days)
@@ -171,15 +195,21 @@ def client_stock(space: PlanClient, now: datetime, window_days: int = 30,
     upcoming = [p for p in live if p.at is not None and p.at >= now]
     book = DateBook(space)
     return ClientStock(
-        space.slug, space.name, today, window_days,
-        dict(sorted(states.items())), dict(pillars.most_common()),
-        dict(formats.most_common()), dict(networks.most_common()),
+        space.slug,
+        space.name,
+        today,
+        window_days,
+        dict(sorted(states.items())),
+        dict(pillars.most_common()),
+        dict(formats.most_common()),
+        dict(networks.most_common()),
         runway(space, now, today, ready),
         next_unfilled(space, now, today, window_end, upcoming),
         to_approve,
         highlight_needs(space, today, window_days),
         pillar_balance(space, [p for p in upcoming if p.at and p.at.date() <= window_end]),
-        undated_ready, book.warnings,
+        undated_ready,
+        book.warnings,
     )
 
 
@@ -200,15 +230,20 @@ def runway(space: PlanClient, now: datetime, today: date, ready: list[PlanPost])
         window = [p for p in ready if p.at is not None and start <= p.at.date() <= end]
         for fill in fill_slots(slots, window):
             if fill.post is None:
-                return Runway((fill.slot.day - today).days, RUNWAY_HORIZON_DAYS, fill.slot,
-                              covered)
+                return Runway((fill.slot.day - today).days, RUNWAY_HORIZON_DAYS, fill.slot, covered)
             covered += 1
         start = end + timedelta(days=1)
     return Runway(RUNWAY_HORIZON_DAYS, RUNWAY_HORIZON_DAYS, None, covered)
 
 
-def next_unfilled(space: PlanClient, now: datetime, today: date, end: date,
-                  upcoming: list[PlanPost], limit: int = NEXT_SLOTS) -> list[SlotTime]:
+def next_unfilled(
+    space: PlanClient,
+    now: datetime,
+    today: date,
+    end: date,
+    upcoming: list[PlanPost],
+    limit: int = NEXT_SLOTS,
+) -> list[SlotTime]:
     """The next slots no post (of any status) is planned for."""
     slots = [s for s in slot_times(space.calendar, space.tz, today, end) if s.at >= now]
     return [f.slot for f in fill_slots(slots, upcoming) if f.post is None][:limit]
@@ -224,11 +259,19 @@ def highlight_needs(space: PlanClient, today: date, window_days: int) -> list[Hi
         occurrence = next_occurrence(highlight, today, window_days)
         if occurrence is None:
             continue
-        linked = [p for p in space.posts if p.highlight == highlight.id
-                  and p.status is not Status.CANCELLED
-                  and (p.at is None or highlight.recurring is None
-                       or occurrence.start - timedelta(days=HIGHLIGHT_LEAD_DAYS)
-                       <= p.at.date() <= occurrence.last)]
+        linked = [
+            p
+            for p in space.posts
+            if p.highlight == highlight.id
+            and p.status is not Status.CANCELLED
+            and (
+                p.at is None
+                or highlight.recurring is None
+                or occurrence.start - timedelta(days=HIGHLIGHT_LEAD_DAYS)
+                <= p.at.date()
+                <= occurrence.last
+            )
+        ]
         brief = highlight.brief
         wanted = brief.posts if brief else 1
         covered = {str(n) for p in linked for n in p.networks}
@@ -244,12 +287,20 @@ def pillar_balance(space: PlanClient, coming: list[PlanPost]) -> list[PillarShar
         return []
     counts = Counter(p.pillar for p in coming)
     total = len(coming)
-    out = [PillarShare(p.id, p.label or p.id, p.share, counts.get(p.id, 0),
-                       100.0 * counts.get(p.id, 0) / total if total else None)
-           for p in pillars]
+    out = [
+        PillarShare(
+            p.id,
+            p.label or p.id,
+            p.share,
+            counts.get(p.id, 0),
+            100.0 * counts.get(p.id, 0) / total if total else None,
+        )
+        for p in pillars
+    ]
     known = {p.id for p in pillars}
     stray = sum(n for pillar, n in counts.items() if pillar not in known)
     if stray:
-        out.append(PillarShare("(other)", "no pillar / unknown", None, stray,
-                               100.0 * stray / total))
+        out.append(
+            PillarShare("(other)", "no pillar / unknown", None, stray, 100.0 * stray / total)
+        )
     return out

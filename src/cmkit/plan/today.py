@@ -44,9 +44,15 @@ class Item:
     path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "level": self.level, "client": self.client,
-                "post": self.post, "at": self.at.isoformat() if self.at else None,
-                "path": self.path, "checks": [c.to_dict() for c in self.checks]}
+        return {
+            "text": self.text,
+            "level": self.level,
+            "client": self.client,
+            "post": self.post,
+            "at": self.at.isoformat() if self.at else None,
+            "path": self.path,
+            "checks": [c.to_dict() for c in self.checks],
+        }
 
 
 @dataclass
@@ -78,8 +84,9 @@ class TodayContext:
 
     def stock(self, space: PlanClient) -> ClientStock:
         if space.slug not in self._stock:
-            self._stock[space.slug] = client_stock(space, self.now, HIGHLIGHT_ALERT_DAYS,
-                                                   self.state(space))
+            self._stock[space.slug] = client_stock(
+                space, self.now, HIGHLIGHT_ALERT_DAYS, self.state(space)
+            )
         return self._stock[space.slug]
 
 
@@ -107,8 +114,11 @@ class TodayReport:
     sections: list[Section]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.day.isoformat(), "now": self.now.isoformat(),
-                "sections": [s.to_dict() for s in self.sections]}
+        return {
+            "date": self.day.isoformat(),
+            "now": self.now.isoformat(),
+            "sections": [s.to_dict() for s in self.sections],
+        }
 
 
 def build(ws: PlanWorkspace, spaces: list[PlanClient], day: date, now: datetime) -> TodayReport:
@@ -127,11 +137,14 @@ def plural(count: int, word: str) -> str:
 
 # --- Built-in sections -----------------------------------------------------------------
 
+
 def due_section(ctx: TodayContext) -> Section:
     due: list[tuple[PlanClient, PlanPost]] = [
-        (space, post) for space in ctx.spaces for post in space.posts
-        if post.at is not None and post.at.date() == ctx.day
-        and post.status is not Status.CANCELLED]
+        (space, post)
+        for space in ctx.spaces
+        for post in space.posts
+        if post.at is not None and post.at.date() == ctx.day and post.status is not Status.CANCELLED
+    ]
     due.sort(key=lambda sp: (sp[1].at, sp[0].slug, sp[1].id))
     pending = [(s, p) for s, p in due if ctx.state(s).state(p, ctx.now) is not State.PUBLISHED]
     problems = problems_by_file(ctx.ws, {s.slug for s, _ in pending})
@@ -146,8 +159,9 @@ def due_section(ctx: TodayContext) -> Section:
         found: list[Problem] = problems.get(post.rel, [])
         result = checks(space, post, found)
         ready = all(c.ok for c in result)
-        items.append(Item(label, "ok" if ready else "alert", space.slug, post.id, post.at,
-                          result, post.rel))
+        items.append(
+            Item(label, "ok" if ready else "alert", space.slug, post.id, post.at, result, post.rel)
+        )
     return Section("due", "Due today", items, "nothing planned today")
 
 
@@ -166,13 +180,28 @@ def overdue_section(ctx: TodayContext) -> Section:
                 why = f"approved, not published on {', '.join(left)}"
                 if done:
                     why += f" (out on {', '.join(done)})"
-                items.append(Item(f"{title_of(post, 40)} — {why}",
-                                  "alert", space.slug, post.id, post.at, path=post.rel))
+                items.append(
+                    Item(
+                        f"{title_of(post, 40)} — {why}",
+                        "alert",
+                        space.slug,
+                        post.id,
+                        post.at,
+                        path=post.rel,
+                    )
+                )
             elif current is State.MISSED and post.at >= since:
-                items.append(Item(
-                    f"{title_of(post, 40)} — never approved "
-                    f"(still {post.status}); reschedule or cancel it",
-                    "warn", space.slug, post.id, post.at, path=post.rel))
+                items.append(
+                    Item(
+                        f"{title_of(post, 40)} — never approved "
+                        f"(still {post.status}); reschedule or cancel it",
+                        "warn",
+                        space.slug,
+                        post.id,
+                        post.at,
+                        path=post.rel,
+                    )
+                )
     items.sort(key=lambda i: (i.at or ctx.now, i.client or ""))
     return Section("overdue", "Overdue", items, "nothing overdue")
 
@@ -182,28 +211,53 @@ def stock_section(ctx: TodayContext) -> Section:
     for space in ctx.spaces:
         stock = ctx.stock(space)
         runway = stock.runway
-        if runway.days is not None and runway.first_gap is not None \
-                and runway.days < RUNWAY_ALERT_DAYS:
+        if (
+            runway.days is not None
+            and runway.first_gap is not None
+            and runway.days < RUNWAY_ALERT_DAYS
+        ):
             gap = runway.first_gap
-            items.append(Item(
-                f"runway {plural(runway.days, 'day')}: no approved post for {gap.network} "
-                f"{gap.at:%a %d %b %H:%M}", "alert" if runway.days <= 1 else "warn",
-                space.slug, at=gap.at))
+            items.append(
+                Item(
+                    f"runway {plural(runway.days, 'day')}: no approved post for {gap.network} "
+                    f"{gap.at:%a %d %b %H:%M}",
+                    "alert" if runway.days <= 1 else "warn",
+                    space.slug,
+                    at=gap.at,
+                )
+            )
         soon = ctx.now + timedelta(days=EMPTY_SLOT_ALERT_DAYS)
         empty = [s for s in stock.next_unfilled if s.at <= soon]
         if empty:
             shown = ", ".join(f"{s.network} {s.at:%a %H:%M}" for s in empty[:3])
-            items.append(Item(f"{plural(len(empty), 'empty slot')} within "
-                              f"{EMPTY_SLOT_ALERT_DAYS} days: {shown}", "warn", space.slug,
-                              at=empty[0].at))
+            items.append(
+                Item(
+                    f"{plural(len(empty), 'empty slot')} within "
+                    f"{EMPTY_SLOT_ALERT_DAYS} days: {shown}",
+                    "warn",
+                    space.slug,
+                    at=empty[0].at,
+                )
+            )
         deadline = ctx.now + timedelta(days=APPROVAL_ALERT_DAYS)
         # posts due today are in the "due" section already
-        waiting = [p for p in stock.to_approve if p.at and ctx.now < p.at <= deadline
-                   and p.at.date() > ctx.day]
+        waiting = [
+            p
+            for p in stock.to_approve
+            if p.at and ctx.now < p.at <= deadline and p.at.date() > ctx.day
+        ]
         for post in waiting:
-            items.append(Item(f"to approve: {title_of(post, 40)} ({post.status}), due "
-                              f"{post.at:%a %d %b %H:%M}", "todo", space.slug, post.id,
-                              post.at, path=post.rel))
+            items.append(
+                Item(
+                    f"to approve: {title_of(post, 40)} ({post.status}), due "
+                    f"{post.at:%a %d %b %H:%M}",
+                    "todo",
+                    space.slug,
+                    post.id,
+                    post.at,
+                    path=post.rel,
+                )
+            )
         for need in stock.highlights:
             if not need.lacking:
                 continue
@@ -214,8 +268,9 @@ def stock_section(ctx: TodayContext) -> Section:
                 lacks.append(f"nothing on {', '.join(need.networks_missing)}")
             start = need.occurrence.start
             when = "under way" if start <= ctx.day else f"starts {start:%a %d %b}"
-            items.append(Item(f"{need.occurrence.name} ({when}): {'; '.join(lacks)}",
-                              "warn", space.slug))
+            items.append(
+                Item(f"{need.occurrence.name} ({when}): {'; '.join(lacks)}", "warn", space.slug)
+            )
     return Section("stock", "Stock alerts", items, "stock is fine")
 
 
@@ -254,8 +309,10 @@ def is_monthly_day(rule: int | str, day: date, space: PlanClient | None) -> bool
         return day == working_days[0]
     if rule == "last-working-day":
         return day == working_days[-1]
-    raise CmkitError(f"cmkit.yaml: routine.monthly day '{rule}' is not a day of the month",
-                     "use a number (1–31), first-working-day or last-working-day")
+    raise CmkitError(
+        f"cmkit.yaml: routine.monthly day '{rule}' is not a day of the month",
+        "use a number (1–31), first-working-day or last-working-day",
+    )
 
 
 register_section("due", due_section)
