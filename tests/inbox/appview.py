@@ -208,3 +208,4 @@ def running(index: Index) -> Iterator[str]:
 class Peer:
     pds: Any  # tests/connectors/conftest.py's Pds: url, create_account(), records()
     index: Index
+    url: str  # the AppView's own base URL

@@ -139,7 +139,7 @@ def bsky_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
             helpers._wait_ready(process, data / "server.log")
             pds = helpers.Pds(f"http://localhost:{pds_port}")
             index.attach(pds.url)
-            yield Peer(pds, index)
+            yield Peer(pds, index, appview_url)
         finally:
             assert process.stdin is not None
             process.stdin.close()

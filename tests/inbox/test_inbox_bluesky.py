@@ -174,3 +174,36 @@ def test_watch_keyword_search_on_bluesky(
     searched = [m for m, _ in bsky_peer.index.requests if m == "app.bsky.feed.searchPosts"]
     assert searched
     assert "0 new item(s)" in cmkit("-w", ws, "watch").stderr
+
+
+def test_bluesky_competitors_public_counts_from_the_appview(
+    cmkit: Callable[..., Any],
+    bsky_peer: Peer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    martin = bsky_peer.pds.create_account("martin")
+    rival = bsky_peer.pds.create_account("fournil")
+    for text in ("Nos bûches sont prêtes", "Le levain du jour", "Fermé lundi"):
+        _post(bsky_peer, rival, text)
+    ws = _ws(
+        tmp_path,
+        bsky_peer,
+        martin,
+        monkeypatch,
+        watch="competitors:\n  - name: Le Fournil des Pentes\n    accounts:\n"
+        f"      bluesky: https://bsky.app/profile/{rival.handle}\n",
+    )
+    monkeypatch.setenv("CMKIT_BLUESKY_APPVIEW", bsky_peer.url)
+    r = cmkit("-w", ws, "watch")
+    assert r.exit_code == 0, r.stderr
+    [line] = [
+        json.loads(x)
+        for x in (ws / "clients/martin/data/watch-counts.jsonl").read_text().splitlines()
+    ]
+    assert (line["competitor"], line["network"], line["posts"]) == (
+        "Le Fournil des Pentes",
+        "bluesky",
+        3,
+    )
+    assert ("app.bsky.actor.getProfile", None) in bsky_peer.index.requests  # no token sent
