@@ -22,6 +22,8 @@ from .model import (
 LIFT = 1.2  # a group must beat the other by this factor to be worth a sentence
 DROP = 0.8  # an engagement rate falling below this share of the previous period's
 ADHERENCE_OK = 0.9
+RHYTHM_OK = 0.6  # share of calendar.yaml's weekly slots that should see a post
+MIN_SLOTS = 6
 PILLAR_GAP = 10.0  # percentage points under the strategy's share
 MIN_SHARE_SAMPLE = 10  # posts it takes before shares of posts say anything
 
@@ -72,6 +74,18 @@ def recommend(
                     "rate": adherence.rate,
                     "reason": main,
                     "reason_count": reasons.get(main, 0),
+                },
+            )
+        )
+    if adherence.slots_planned >= MIN_SLOTS and (adherence.slot_rate or 0) < RHYTHM_OK:
+        out.append(
+            Recommendation(
+                "rhythm",
+                {
+                    "filled": adherence.slots_filled,
+                    "slots": adherence.slots_planned,
+                    "rate": adherence.slot_rate,
+                    "unplanned": adherence.unplanned,
                 },
             )
         )

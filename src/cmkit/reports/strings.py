@@ -194,6 +194,11 @@ FR: dict[str, Any] = {
             "pas parties.",
             "{rate} du plan publié ; cause principale : {reason} ({reason_count}).",
         ),
+        "rhythm": (
+            "Revoir le rythme : les créneaux du calendrier ne sont pas tenus.",
+            "{filled} créneaux remplis sur {slots} ({rate}) ; {unplanned} publications hors "
+            "créneau.",
+        ),
         "campaign_over": (
             "Ralentir « {campaign} » : le budget part plus vite que prévu.",
             "{spent_share} du budget dépensé pour {elapsed} de la durée ({spent} sur {budget}).",
@@ -416,6 +421,10 @@ EN: dict[str, Any] = {
         "adherence": (
             "Secure the calendar: {missed} of the {planned} planned posts did not go out.",
             "{rate} of the plan published; main cause: {reason} ({reason_count}).",
+        ),
+        "rhythm": (
+            "Review the rhythm: the calendar's slots are not kept.",
+            "{filled} of {slots} slots filled ({rate}); {unplanned} posts outside the slots.",
         ),
         "campaign_over": (
             "Slow “{campaign}” down: the budget is going faster than planned.",
