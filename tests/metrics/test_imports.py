@@ -417,3 +417,15 @@ def test_x_classic_and_current_exports(x_workspace: Path, cmkit: Callable) -> No
     day = {str(s.day): s for s in store.read(data).accounts}["2026-11-03"]
     assert (day.impressions, day.new_followers, day.profile_visits) == (1905, 5, 19)
     assert day.followers is None  # the export has no running total: not invented
+
+
+def test_a_legacy_binary_workbook_gets_a_way_out(
+    agency: Path, cmkit: Callable, tmp_path: Path
+) -> None:
+    old = tmp_path / "content.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    r = cmkit(
+        "-w", agency, "metrics", "import", old, "-n", "linkedin", "--client", "boulangerie-martin"
+    )
+    assert r.exit_code == 2
+    assert "legacy Excel (.xls)" in r.stderr and "save the sheet you need as CSV" in r.stderr
