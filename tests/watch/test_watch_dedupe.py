@@ -7,7 +7,15 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmkit.watch.dedupe import Seen, clean_link, guid_key, keys, link_key, unwrap
+from cmkit.watch.dedupe import (
+    TRACKING_PARAMS,
+    Seen,
+    clean_link,
+    guid_key,
+    keys,
+    link_key,
+    unwrap,
+)
 
 
 def test_tracking_parameters_are_stripped_and_the_rest_kept() -> None:

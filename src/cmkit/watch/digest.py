@@ -198,8 +198,8 @@ def _mark(entry: Entry) -> str:
 
 
 def _where(entry: Entry) -> str:
-    """Where it comes from: the site (or the author of a post), the source, and the
-    competitors it concerns unless the source already names them."""
+    """Where it comes from: the site (or the author of a post), the competitors it concerns
+    (unless the source already names them), the source."""
     item = entry.item
     origin = (
         item.author
@@ -208,8 +208,9 @@ def _where(entry: Entry) -> str:
         if item.link
         else ""
     )
-    parts = [origin, item.source]
-    parts += [c for c in entry.competitors if fold(c) not in fold(item.source)]
+    # competitors before the source: on a narrow line, the source is what gets cut
+    parts = [origin, *(c for c in entry.competitors if fold(c) not in fold(item.source))]
+    parts.append(item.source)
     return " · ".join(dict.fromkeys(p for p in parts if p))
 
 
