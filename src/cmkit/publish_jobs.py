@@ -273,9 +273,13 @@ class Runner(Resources):
             delivery.content_hash,
         )
         intent = writer.append("intent", post, network, key, digest)
+        # keep this run's events on the track too: a lookup after an unknown outcome
+        # must see the ids the connector recorded moments ago (an Instagram container)
+        job.track.entries.append(intent)
 
         def progress(step: str, value: str) -> None:
-            writer.append("step", post, network, key, digest, step=step, value=value)
+            entry = writer.append("step", post, network, key, digest, step=step, value=value)
+            job.track.entries.append(entry)
 
         try:
             result = connector.publish(delivery, progress)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 
 _SECRETS: set[str] = set()
+# "token: abc…", "Authorization: Bearer abc…", "access_token=abc…" — a value right after a
+# secret-sounding key and a separator, never ordinary prose ("no token for acme")
 _HEADER = re.compile(
-    r"(?i)\b(authorization|bearer|x-api-key|access_token|token)(\s*[:=]\s*|\s+)"
-    r"([A-Za-z]+\s+)?[^\s\"',;&]{8,}"
+    r"(?i)\b(authorization|x-api-key|access_token|refresh_token|api_key|token|password)"
+    r"([\"']?\s*[:=]\s*[\"']?)((?:bearer|basic|token)\s+)?[^\s\"',;&]{8,}"
 )
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/-]{16,}=*")
 
 
 def register(secret: str) -> str:
@@ -27,4 +30,5 @@ def redact(text: str) -> str:
     for secret in sorted(_SECRETS, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, "[redacted]")
-    return _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    text = _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) or ''}[redacted]", text)
+    return _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)

@@ -23,9 +23,9 @@ def test_the_help_table_fits_80_columns() -> None:
 
 
 def test_every_command_module_is_listed() -> None:
-    modules = {p.stem for p in Path(app_module.__file__).parent.glob("*.py")}
-    shell = {"__init__", "app", "common", "errors", "lazy"}
-    assert modules - shell == set(COMMANDS)
+    folder = Path(app_module.__file__).parent
+    commands = {p.stem for p in folder.glob("*.py") if "\ndef register(" in p.read_text()}
+    assert commands == set(COMMANDS)
 
 
 def test_help_lists_commands_without_importing_them(cmkit) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
+import pytest
 from planws import Builder
 
 from cmkit.plan.index import load_plan
@@ -116,3 +118,26 @@ def test_working_days_skip_weekends_and_the_clients_holidays(
     assert montreal.is_working_day(date(2026, 5, 1))
     assert not montreal.is_working_day(date(2026, 6, 24))
     assert not paris.is_working_day(date(2026, 5, 2))  # a Saturday
+
+
+def test_holiday_tables_are_remembered_outside_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cmkit.plan import holidaydata
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    holidaydata.holiday_table.cache_clear()
+    table = holidaydata.holiday_table("FR", None, "fr", 2026)
+    assert table[date(2026, 7, 14)] == "Fête nationale"
+    [stored] = (tmp_path / "cache" / "cmkit" / "holidays").rglob("FR--fr-2026-public.json")
+    # a later run reads the file instead of the library
+    stored.write_text('{"2026-07-14": "Fête nationale (remembered)"}', "utf-8")
+    holidaydata.holiday_table.cache_clear()
+    assert holidaydata.holiday_table("FR", None, "fr", 2026) == {
+        date(2026, 7, 14): "Fête nationale (remembered)"
+    }
+    # a corrupt file is rebuilt, not trusted
+    stored.write_text("{not json", "utf-8")
+    holidaydata.holiday_table.cache_clear()
+    assert len(holidaydata.holiday_table("FR", None, "fr", 2026)) == 11
+    holidaydata.holiday_table.cache_clear()
