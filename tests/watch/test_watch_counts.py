@@ -170,3 +170,21 @@ def test_search_refusals_are_one_line_each_and_feeds_still_run(
     assert by_name[("search", "x search")].message.startswith("no x account in client.yaml")
     assert by_name[("feed", "Lyon Gourmand")].status == "ok" and len(result.new) == 2
     assert all(s.closed for s in searchers.values())
+
+
+def test_a_search_without_a_token_is_one_line_and_the_feeds_still_run(
+    cmkit: Callable[..., Any], feeds: Any, make_ws: Callable[..., Path]
+) -> None:
+    ws = make_ws(
+        [("Lyon Gourmand", feeds.url("/fixtures/industry.atom"))],
+        "keywords: [bûche]\n",
+        client="accounts:\n  bluesky: {handle: a.bsky.social, token_env: A_BSKY}\n",
+    )
+    r = cmkit("-w", ws, "watch")
+    assert r.exit_code == 0
+    [line] = [x for x in r.stderr.splitlines() if x.startswith("bluesky search")]
+    assert line == (
+        "bluesky search “bûche”: martin/bluesky: no token found (fix: set A_BSKY "
+        "in the environment or in .env, or run `cmkit secrets set martin/bluesky`)"
+    )
+    assert "Marché de Noël de la Croix-Rousse" in r.stdout

@@ -81,9 +81,7 @@ _names = st.text(alphabet="abcdefghijklmnop", min_size=1, max_size=8)
 
 @given(
     path=st.lists(_names, max_size=3),
-    params=st.dictionaries(
-        _names.filter(lambda k: k not in TRACKING_PARAMS), _names, max_size=3
-    ),
+    params=st.dictionaries(_names.filter(lambda k: k not in TRACKING_PARAMS), _names, max_size=3),
     tracking=st.dictionaries(
         st.sampled_from(["utm_source", "utm_medium", "utm_campaign", "fbclid", "gclid"]),
         _names,

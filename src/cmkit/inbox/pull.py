@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..connectors.base import Connector, ConnectorError, Mention, NotSupported
+from ..connectors.base import Connector, Mention, NotSupported
+from ..diagnostics import CmkitError
 from ..networks import Network
 from ..redaction import redact
 from . import store
@@ -99,13 +100,13 @@ def _fetch(
         connector = open_connector(network, account)
     except NotSupported as exc:
         return _Fetched(Outcome(slug, network, "unsupported", message=_line(exc)))
-    except ConnectorError as exc:
+    except CmkitError as exc:  # a connector error, or no token for the account
         return _Fetched(Outcome(slug, network, "failed", message=_line(exc), hint=exc.hint))
     try:
         found = connector.mentions(since)
     except NotSupported as exc:
         return _Fetched(Outcome(slug, network, "unsupported", message=_line(exc)))
-    except ConnectorError as exc:
+    except CmkitError as exc:  # a connector error, or no token for the account
         return _Fetched(Outcome(slug, network, "failed", message=_line(exc), hint=exc.hint))
     finally:
         connector.close()

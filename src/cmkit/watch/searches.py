@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..connectors.base import Connector, ConnectorError, NotSupported, SearchHit
+from ..connectors.base import Connector, NotSupported, SearchHit
+from ..diagnostics import CmkitError
 from ..models import Account, KeywordSearch
 from ..networks import Network
 from ..redaction import redact
@@ -41,7 +42,7 @@ class SearchJob:
         name = f"{self.network} search"
         try:
             connector = open_connector(self.network, self.account)
-        except ConnectorError as exc:
+        except CmkitError as exc:  # a connector error, or no token for the account
             self.outcomes.append(
                 Outcome(self.client, "search", name, "failed", message=_line(exc), hint=exc.hint)
             )
@@ -56,7 +57,7 @@ class SearchJob:
                         Outcome(self.client, "search", name, "skipped", message=_line(exc))
                     )
                     return
-                except ConnectorError as exc:
+                except CmkitError as exc:
                     self.outcomes.append(
                         Outcome(
                             self.client,
@@ -67,7 +68,7 @@ class SearchJob:
                             hint=exc.hint,
                         )
                     )
-                    if not exc.retryable:
+                    if not getattr(exc, "retryable", False):
                         return  # the same refusal (credentials, permission) for every query
                     continue
                 self.hits += [(search, hit) for hit in found]
