@@ -15,7 +15,8 @@ dates written the exporting user's way ("1 234,56", "24/11/2026"):
   range on the second line ("November 1, 2026 - November 24, 2026"), then "Day / Jour",
   "Campaign / Campagne", "Currency code / Code de la devise", "Cost / Coût", "Impr.",
   "Clicks / Clics", "Conversions", "Conv. value / Valeur de conv.", and "Total: …" rows at
-  the end, which are skipped (https://support.google.com/google-ads/answer/2454072).
+  the end, which are skipped (Google Ads Help, "Download a report"; the shape is the
+  downloaded file's, as agencies' import tools parse it).
 
 Rows of one campaign and one period are added up (a report at the ad set or ad level).
 Meta's "Results" count what the campaign's objective counts — link clicks for a traffic
