@@ -7,6 +7,7 @@ returns them; only the CLI prints.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from collections.abc import Iterable
@@ -83,6 +84,15 @@ def render(problems: Iterable[Problem], fmt: str) -> str:
 
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest known name, for "did you mean …?" hints."""
+    lowered = {c.lower(): c for c in choices}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
 
 
 class CmkitError(Exception):

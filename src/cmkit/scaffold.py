@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from . import scaffold_text as text
 from .diagnostics import CmkitError, Problem
 from .models import Client, WorkspaceConfig
-from .models.base import suggest
+from .diagnostics import suggest
 from .networks import Network, parse_network
 from .schema import SCHEMA_DIR, modeline, write_schemas
 from .workspace import CLIENTS_DIR, CONFIG_FILE, load_model

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .diagnostics import CmkitError
 from .models import FILE_KINDS
-from .models.base import suggest
+from .diagnostics import suggest
 from .networks import Network
 from .schema_text import FIELD_TEXT, KIND_TEXT
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Problem
-from .models.base import suggest
+from .diagnostics import suggest
 from .yamlio import Parsed
 
 M = TypeVar("M", bound=BaseModel)

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from .diagnostics import CmkitError, Problem, Severity, relpath
+from .diagnostics import CmkitError, Problem, Severity, relpath, suggest
+
+# re-exported: the workspace's layout is part of this module's public face
+from .layout import CLIENTS_DIR as CLIENTS_DIR
+from .layout import CONFIG_FILE as CONFIG_FILE
+from .layout import client_slugs
+from .layout import unknown_client as unknown_client
 from .models import (
     Calendar,
     Campaign,
@@ -28,13 +34,10 @@ from .models import (
     Watch,
     WorkspaceConfig,
 )
-from .models.base import suggest
 from .networks import Network
 from .validation import validate
 from .yamlio import Parsed, parse_yaml, read_text, split_front_matter
 
-CONFIG_FILE = "cmkit.yaml"
-CLIENTS_DIR = "clients"
 CLIENT_FILES: dict[str, type[BaseModel]] = {
     "strategy.yaml": Strategy,
     "charter.yaml": Charter,
@@ -141,16 +144,6 @@ class Workspace:
         return out
 
 
-def unknown_client(slug: str, known: list[str]) -> CmkitError:
-    guess = suggest(slug, known)
-    return CmkitError(
-        f"no client '{slug}' in {CLIENTS_DIR}/",
-        f"did you mean '{guess}'?"
-        if guess
-        else f"known clients: {', '.join(known) or 'none yet (cmkit init CLIENT)'}",
-    )
-
-
 def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
     """--workspace, then $CMKIT_WORKSPACE, then the nearest parent holding cmkit.yaml."""
     if explicit is None and os.environ.get("CMKIT_WORKSPACE"):
@@ -201,11 +194,7 @@ def load(root: Path, clients: Iterable[str] = ()) -> Workspace:
         config, _ = load_model(root / CONFIG_FILE, root, WorkspaceConfig, problems)
     ws = Workspace(root, config or WorkspaceConfig(), problems=problems)
     base = root / CLIENTS_DIR
-    slugs = (
-        sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if base.is_dir()
-        else []
-    )
+    slugs = client_slugs(root)
     wanted = list(clients)
     for slug in wanted:
         if slug not in slugs:

@@ -26,23 +26,18 @@ def check_workspace(
     root: Path, clients: Iterable[str] = (), *, use_cache: bool = True
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
-    from ..workspace import CLIENTS_DIR, CONFIG_FILE, unknown_client
+    from ..layout import CLIENTS_DIR, client_slugs, unknown_client
     from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR
-    slugs = (
-        sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if base.is_dir()
-        else []
-    )
+    slugs = client_slugs(root)
     wanted = list(clients)
     for slug in wanted:
         if slug not in slugs:
             raise unknown_client(slug, slugs)
     slugs = wanted or slugs
-    problems, config_fp = _workspace_level(root, CONFIG_FILE)
+    problems, config_fp, grace = _workspace_level(root, use_cache)
     problems += env_tracked(root)
-    workspace_files(root, root)  # list tracked files once, before workers fork
 
     results: dict[str, ClientResult] = {}
     todo: list[tuple[str, str, int]] = []
@@ -53,6 +48,8 @@ def check_workspace(
             results[slug] = cached
         else:
             todo.append((slug, fp, files))
+    if todo:
+        workspace_files(root, root)  # list tracked files once, before workers fork
     for slug, result in _lint_clients(
         root, [slug for slug, _, _ in todo], sum(n for _, _, n in todo)
     ):
@@ -60,7 +57,6 @@ def check_workspace(
     for slug, fp, _ in todo:
         save_cached(root, slug, fp, results[slug])
 
-    grace = _grace_minutes(root)
     for slug in slugs:
         problems += results[slug].problems
         problems += missed_posts(results[slug].posts, grace)
@@ -74,29 +70,28 @@ def _today() -> date:
     return now().date()
 
 
-def _workspace_level(root: Path, config_file: str) -> tuple[list[Problem], str]:
+def _workspace_level(root: Path, use_cache: bool) -> tuple[list[Problem], str, int]:
+    """cmkit.yaml's problems, its cache key, and the publishing grace it sets."""
+    from ..layout import CONFIG_FILE, DEFAULT_GRACE_MINUTES
+    from .cache import load_problems, save_entry
+
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return [], "no-config", DEFAULT_GRACE_MINUTES
+    stat = path.stat()
+    fp = f"{stat.st_mtime_ns}:{stat.st_size}"
+    cached = load_problems(root, "workspace", fp) if use_cache else None
+    if cached is not None:
+        known, facts = cached
+        return known, fp, int(facts.get("grace", DEFAULT_GRACE_MINUTES))  # type: ignore[call-overload]
     from ..models import WorkspaceConfig
     from ..workspace import load_model
 
-    path = root / config_file
     problems: list[Problem] = []
-    if not path.is_file():
-        return problems, "no-config"
-    stat = path.stat()
-    load_model(path, root, WorkspaceConfig, problems)
-    return problems, f"{stat.st_mtime_ns}:{stat.st_size}"
-
-
-def _grace_minutes(root: Path) -> int:
-    from ..models import WorkspaceConfig
-    from ..workspace import CONFIG_FILE, load_model
-
-    config, _ = (
-        load_model(root / CONFIG_FILE, root, WorkspaceConfig, [])
-        if (root / CONFIG_FILE).is_file()
-        else (None, None)
-    )
-    return (config or WorkspaceConfig()).publish.grace_minutes
+    config, _ = load_model(path, root, WorkspaceConfig, problems)
+    grace = (config or WorkspaceConfig()).publish.grace_minutes
+    save_entry(root, "workspace", fp, {"problems": [p.to_dict() for p in problems], "grace": grace})
+    return problems, fp, grace
 
 
 def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, ClientResult]]:
@@ -127,8 +122,9 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     """Load one client and run every time-independent rule on it."""
     from datetime import datetime
 
+    from ..layout import CLIENTS_DIR
     from ..models import WorkspaceConfig
-    from ..workspace import CLIENTS_DIR, Workspace, load_client, load_model
+    from ..workspace import Workspace, load_client, load_model
     from .campaigns import check_campaigns
     from .connectors import check_connectors
     from .content import check_content

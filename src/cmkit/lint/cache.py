@@ -78,32 +78,59 @@ def cache_dir(root: Path) -> Path:
     return Path(base) / "cmkit" / "check" / key
 
 
-def load_cached(root: Path, slug: str, fp: str) -> ClientResult | None:
+def _problems(rows: list[dict[str, object]]) -> list[Problem]:
+    return [Problem(**{**p, "severity": Severity(p["severity"])}) for p in rows]  # type: ignore[arg-type]
+
+
+def load_entry(root: Path, name: str, fp: str) -> dict[str, object] | None:
+    """A cached JSON entry if its key still matches, else None."""
     try:
-        data = json.loads((cache_dir(root) / f"{slug}.json").read_text("utf-8"))
-        if data.get("fp") != fp:
-            return None
-        problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in data["problems"]]
-        posts = [PostSummary._make([*p[:6], tuple(p[6]), tuple(p[7]), p[8]]) for p in data["posts"]]
-        return ClientResult(problems, posts)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        data = json.loads((cache_dir(root) / f"{name}.json").read_text("utf-8"))
+    except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) and data.get("fp") == fp else None
 
 
-def save_cached(root: Path, slug: str, fp: str, result: ClientResult) -> None:
+def save_entry(root: Path, name: str, fp: str, payload: dict[str, object]) -> None:
     folder = cache_dir(root)
-    payload = {
-        "fp": fp,
-        "problems": [p.to_dict() for p in result.problems],
-        "posts": [list(p) for p in result.posts],
-    }
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # write then rename: a concurrent check never reads half a file
         with tempfile.NamedTemporaryFile(
             "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
         ) as handle:
-            json.dump(payload, handle, ensure_ascii=False)
-        os.replace(handle.name, folder / f"{slug}.json")  # noqa: PTH105
+            json.dump({**payload, "fp": fp}, handle, ensure_ascii=False)
+        os.replace(handle.name, folder / f"{name}.json")  # noqa: PTH105
     except OSError:
         pass  # a read-only cache only costs time
+
+
+def load_cached(root: Path, slug: str, fp: str) -> ClientResult | None:
+    data = load_entry(root, f"client-{slug}", fp)
+    if data is None:
+        return None
+    try:
+        posts = [
+            PostSummary._make([*p[:6], tuple(p[6]), tuple(p[7]), p[8]])
+            for p in data["posts"]  # type: ignore[attr-defined]
+        ]
+        return ClientResult(_problems(data["problems"]), posts)  # type: ignore[arg-type]
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
+
+
+def save_cached(root: Path, slug: str, fp: str, result: ClientResult) -> None:
+    payload: dict[str, object] = {
+        "problems": [p.to_dict() for p in result.problems],
+        "posts": [list(p) for p in result.posts],
+    }
+    save_entry(root, f"client-{slug}", fp, payload)
+
+
+def load_problems(root: Path, name: str, fp: str) -> tuple[list[Problem], dict[str, object]] | None:
+    """Problems and extra facts cached under `name`, e.g. the workspace's own file."""
+    data = load_entry(root, name, fp)
+    try:
+        return (_problems(data["problems"]), data) if data else None  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None

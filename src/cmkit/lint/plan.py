@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..diagnostics import Problem, Severity
-from ..models.base import suggest
+from ..diagnostics import Problem, Severity, suggest
 from ..workspace import ClientSpace
 
 

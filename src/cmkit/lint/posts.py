@@ -6,9 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
-from ..diagnostics import Problem, Severity
+from ..diagnostics import Problem, Severity, suggest
 from ..models import Status
-from ..models.base import suggest
 from ..networks import Network
 from ..workspace import ClientSpace, Post
 from .rules import severity

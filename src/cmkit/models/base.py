@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import time
 from functools import cache
@@ -10,6 +9,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..diagnostics import suggest
 
 
 class StrictModel(BaseModel):
@@ -21,15 +22,6 @@ class StrictModel(BaseModel):
 @cache
 def _zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
-
-
-def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    """The closest known name, for "did you mean …?" hints."""
-    lowered = {c.lower(): c for c in choices}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
 
 
 def _check_timezone(value: str) -> str:

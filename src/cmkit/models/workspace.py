@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from ..layout import DEFAULT_GRACE_MINUTES
 from .base import Language, Locale, StrictModel, TimeZoneName
 
 
@@ -54,7 +55,7 @@ class Routine(StrictModel):
 
 class PublishSettings(StrictModel):
     grace_minutes: int = Field(
-        default=120,
+        default=DEFAULT_GRACE_MINUTES,
         ge=0,
         description="a due post later than this is reported, not published late",
     )
