@@ -50,9 +50,9 @@ def diff(
     import os
     from pathlib import Path
 
+    from ..layout import unknown_client
     from ..plan.diff import plan_diff
     from ..plan.diff_render import to_github, to_markdown, to_text
-    from ..workspace import unknown_client
     from .common import print_json, workspace_root
 
     result = plan_diff(workspace_root(ctx), rev)

@@ -191,7 +191,8 @@ class PlanWorkspace:
 
 
 def load_config(root: Path) -> WorkspaceConfig:
-    from ..workspace import CONFIG_FILE, load_model
+    from ..layout import CONFIG_FILE
+    from ..workspace import load_model
 
     path = root / CONFIG_FILE
     if not path.is_file():
@@ -202,8 +203,9 @@ def load_config(root: Path) -> WorkspaceConfig:
 
 def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) -> PlanWorkspace:
     """The plan of the named clients (all when none)."""
+    from ..layout import CLIENTS_DIR, CONFIG_FILE, unknown_client
     from ..lint.cache import fingerprint
-    from ..workspace import CLIENTS_DIR, CONFIG_FILE, Workspace, load_client, unknown_client
+    from ..workspace import Workspace, load_client
 
     base = root / CLIENTS_DIR
     known = (
@@ -277,7 +279,8 @@ def _save_cached(root: Path, slug: str, fp: str, plan: PlanClient) -> None:
         with tempfile.NamedTemporaryFile(
             "w", dir=target.parent, delete=False, suffix=".tmp", encoding="utf-8"
         ) as handle:
-            json.dump(payload, handle, ensure_ascii=False, default=str)
+            # dumps, not dump: the C encoder, not the streaming Python one
+            handle.write(json.dumps(payload, ensure_ascii=False, default=str))
         Path(handle.name).replace(target)
     except (OSError, TypeError, ValueError):
         pass  # a read-only or odd cache only costs time

@@ -4,7 +4,6 @@ says went out (see notes on the ledger format: a `done` line per (post, network)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,8 +14,6 @@ from ..models import Status
 
 if TYPE_CHECKING:
     from .index import PlanClient, PlanPost
-
-LEDGER_FILE = "ledger.jsonl"
 
 
 class State(StrEnum):
@@ -35,30 +32,9 @@ class State(StrEnum):
 
 def published_pairs(data_dir: Path) -> set[tuple[str, str]]:
     """(post id, network) pairs the ledger records as done."""
-    try:
-        from ..ledger import published  # the publishing engine's reader, when installed
-    except ImportError:
-        return _read_done(data_dir / LEDGER_FILE)
-    return {(str(post), str(network)) for post, network in published(data_dir)}
+    from ..ledger import published
 
-
-def _read_done(path: Path) -> set[tuple[str, str]]:
-    done: set[tuple[str, str]] = set()
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError:
-        return done
-    with handle:
-        for line in handle:
-            if '"done"' not in line:
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:  # a torn last line after a crash: the engine recovers it
-                continue
-            if isinstance(entry, dict) and entry.get("event") == "done":
-                done.add((str(entry.get("post")), str(entry.get("network"))))
-    return done
+    return set(published(data_dir))
 
 
 @dataclass
