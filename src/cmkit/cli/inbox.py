@@ -53,8 +53,9 @@ def list_(
 
     ws = open_workspace(ctx, clients)
     now = clock_now()
-    boxes = [overview(s.slug, s.name, s.data_dir, complaints_of(s))
-             for s in ws.select(clients or [])]
+    boxes = [
+        overview(s.slug, s.name, s.data_dir, complaints_of(s)) for s in ws.select(clients or [])
+    ]
     for box in boxes:
         for problem in box.problems:
             note(f"{box.slug}: data/{problem}")
