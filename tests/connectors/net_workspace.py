@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ class Killed(BaseException):
 class NetWorkspace:
     root: Path
     handler: Handler
+    waits: list[float] = field(default_factory=list)  # what the last run slept, in seconds
 
     @classmethod
     def create(cls, tmp: Path, handler: Handler, accounts: str, links: str = "") -> NetWorkspace:
@@ -99,7 +100,10 @@ class NetWorkspace:
         from cmkit import publish, workspace
         from cmkit.connectors import http
 
-        with http.override(transport=httpx.MockTransport(self.handler)), http.instant_sleep():
+        with (
+            http.override(transport=httpx.MockTransport(self.handler)),
+            http.instant_sleep() as self.waits,
+        ):
             ws = workspace.load(self.root)
             return publish.run(
                 ws, [], publish.Options(now=datetime.fromisoformat(now), lock_wait=0, **options)
