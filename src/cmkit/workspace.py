@@ -6,7 +6,6 @@ loading goes on so that `cmkit check` can report everything at once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from .diagnostics import CmkitError, Problem, Severity, relpath, suggest
+from .diagnostics import Problem, Severity, relpath, suggest
 
 # re-exported: the workspace's layout is part of this module's public face
 from .layout import CLIENTS_DIR as CLIENTS_DIR
 from .layout import CONFIG_FILE as CONFIG_FILE
 from .layout import client_slugs
+from .layout import find_root as find_root
 from .layout import unknown_client as unknown_client
 from .models import (
     Calendar,
@@ -142,33 +142,6 @@ class Workspace:
                 raise unknown_client(slug, list(self.clients))
             out.append(self.clients[slug])
         return out
-
-
-def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
-    """--workspace, then $CMKIT_WORKSPACE, then the nearest parent holding cmkit.yaml."""
-    if explicit is None and os.environ.get("CMKIT_WORKSPACE"):
-        explicit = Path(os.environ["CMKIT_WORKSPACE"])
-    if explicit is not None:
-        root = explicit.expanduser()
-        if not root.is_dir():
-            raise CmkitError(
-                f"workspace folder {root} does not exist",
-                "pass an existing folder to --workspace or CMKIT_WORKSPACE",
-            )
-        if not (root / CONFIG_FILE).is_file() and not (root / CLIENTS_DIR).is_dir():
-            raise CmkitError(
-                f"{root} is not a cmkit workspace (no {CONFIG_FILE})",
-                f"create {CONFIG_FILE} there, or run `cmkit init CLIENT` in it",
-            )
-        return root.resolve()
-    start = (cwd or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    raise CmkitError(
-        f"no {CONFIG_FILE} in {start} or any parent folder",
-        "run cmkit inside a workspace, pass --workspace DIR, or set CMKIT_WORKSPACE",
-    )
 
 
 def load_model(

@@ -25,7 +25,7 @@ class Format(StrEnum):
 
 
 def workspace_root(ctx: typer.Context) -> Path:
-    from ..workspace import find_root
+    from ..layout import find_root
 
     explicit = ctx.obj.get("workspace") if ctx.obj else None
     return find_root(explicit)

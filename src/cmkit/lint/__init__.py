@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..diagnostics import Problem
 from .cache import ClientResult, PostSummary, fingerprint, load_cached, save_cached
-from .campaigns import ended_without_results
 from .timed import missed_posts
 
 PARALLEL_MIN_FILES = 600  # below this, forking workers costs more than it saves
@@ -27,6 +26,7 @@ def check_workspace(
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
     from ..layout import CLIENTS_DIR, client_slugs, unknown_client
+    from .campaigns import ended_without_results
     from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR
