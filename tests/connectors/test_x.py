@@ -171,6 +171,21 @@ def test_a_text_post_with_its_link_signed_with_oauth1(ws: NetWorkspace, fake: Fa
     assert done["url"] == f"https://x.com/BoulangerieMtn/status/{post.id}"
 
 
+def test_a_bare_copy_of_the_link_in_the_text_becomes_the_tagged_link(
+    ws: NetWorkspace, fake: FakeX
+) -> None:
+    ws.post(
+        "noel",
+        ["x"],
+        "Carte : boulangerie-martin.fr/noel 🎄",
+        link="https://boulangerie-martin.fr/noel",
+    )
+    assert ws.publish().results[0].status == "published"
+    [post] = fake.posts.values()
+    assert post.text.startswith("Carte : https://boulangerie-martin.fr/noel?utm_source=x")
+    assert post.text.endswith(" 🎄") and post.text.count("boulangerie-martin.fr") == 1
+
+
 def test_four_images_with_alt_text(ws: NetWorkspace, fake: FakeX) -> None:
     files = [
         ws.image("a.jpg"),

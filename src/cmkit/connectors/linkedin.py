@@ -95,6 +95,7 @@ class LinkedInConnector(BaseConnector):
         from .. import media as probing
         from ..diagnostics import CmkitError
         from .graph_media import first_part_only, is_video
+        from .postlink import shown_as
 
         issues = first_part_only(delivery, "LinkedIn")
         try:
@@ -153,7 +154,7 @@ class LinkedInConnector(BaseConnector):
                         "post it on its own",
                     )
                 )
-        if delivery.media and delivery.link and delivery.link not in delivery.text:
+        if delivery.media and delivery.link and shown_as(delivery.text, delivery.link) is None:
             issues.append(
                 CheckIssue(
                     "link/no-preview",
@@ -166,11 +167,12 @@ class LinkedInConnector(BaseConnector):
 
     @staticmethod
     def text(delivery: Delivery) -> str:
-        """The text as written; with images, the link goes at its end (no card then)."""
-        text = delivery.text.strip()
-        if delivery.media and delivery.link and delivery.link not in text:
-            return f"{text}\n\n{delivery.link}" if text else delivery.link
-        return text
+        """The text; with images the link goes in it (no card then), else in the card."""
+        from .postlink import tagged_in_text, with_link
+
+        if delivery.media:
+            return with_link(delivery.text, delivery.link)
+        return tagged_in_text(delivery.text, delivery.link)
 
     # --- publishing ---------------------------------------------------------------------
 
@@ -266,13 +268,17 @@ class LinkedInConnector(BaseConnector):
     def _recent_posts(self, since: datetime) -> list[dict[str, Any]]:
         read = "r_organization_social" if self.is_page else "r_member_social"
         try:
-            body = self.api().request(
-                "GET",
-                "rest/posts",
-                needs=read,
-                params={"q": "author", "author": self.author, "count": 50, "sortBy": "CREATED"},
-                headers={"X-RestLi-Method": "FINDER"},
-            ).json()
+            body = (
+                self.api()
+                .request(
+                    "GET",
+                    "rest/posts",
+                    needs=read,
+                    params={"q": "author", "author": self.author, "count": 50, "sortBy": "CREATED"},
+                    headers={"X-RestLi-Method": "FINDER"},
+                )
+                .json()
+            )
         except ConnectorError as exc:
             if exc.status == 403 and not self.is_page:
                 # reading a member's posts needs r_member_social, which LinkedIn grants

@@ -182,13 +182,14 @@ class TelegramConnector(BaseConnector):
         from .. import media as probing
         from ..diagnostics import CmkitError
         from .graph_media import first_part_only, is_video
+        from .postlink import shown_as
 
         issues = first_part_only(delivery, "Telegram")
         text = self.text(delivery)
         counted = counting.count(text, Network.TELEGRAM, caption=bool(delivery.media))
         if counted.length > counted.limit:
             what = "a caption" if delivery.media else "a message"
-            with_link = delivery.link is not None and delivery.link not in delivery.text
+            with_link = delivery.link is not None and shown_as(delivery.text, delivery.link) is None
             issues.append(
                 CheckIssue(
                     "telegram/too-long-with-link" if with_link else "text/too-long",
@@ -228,10 +229,9 @@ class TelegramConnector(BaseConnector):
 
     @staticmethod
     def text(delivery: Delivery) -> str:
-        text = delivery.text.strip()
-        if delivery.link and delivery.link not in text:
-            return f"{text}\n\n{delivery.link}" if text else delivery.link
-        return text
+        from .postlink import with_link
+
+        return with_link(delivery.text, delivery.link)
 
     # --- publishing ---------------------------------------------------------------------
 

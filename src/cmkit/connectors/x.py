@@ -39,6 +39,7 @@ from .base import (
     Progress,
     PublishResult,
 )
+from .postlink import shown_as, with_link
 from .x_api import XApi
 
 MAX_IMAGES = 4
@@ -88,12 +89,16 @@ class XConnector(BaseConnector):
             counted = counting.count(part, Network.X, limit=limit)
             where = "" if index == 0 else f" (thread part {index + 1})"
             if counted.length > limit:
-                with_link = index == 0 and delivery.link and delivery.link not in delivery.text
+                added = (
+                    index == 0
+                    and bool(delivery.link)
+                    and shown_as(delivery.text, delivery.link or "") is None
+                )
                 issues.append(
                     CheckIssue(
-                        "x/too-long-with-link" if with_link else "text/too-long",
+                        "x/too-long-with-link" if added else "text/too-long",
                         f"{counted.length} weighted characters{where}"
-                        + (" with the link (23)" if with_link else "")
+                        + (" with the link (23)" if added else "")
                         + f", X takes {limit}",
                         "shorten it, or add an x variant",
                     )
@@ -144,11 +149,8 @@ class XConnector(BaseConnector):
 
     @staticmethod
     def text(delivery: Delivery) -> str:
-        """The text, with the link at its end (X builds its card from the last link)."""
-        text = delivery.text.strip()
-        if delivery.link and delivery.link not in text:
-            return f"{text}\n\n{delivery.link}" if text else delivery.link
-        return text
+        """The text with the post's link (X builds its card from the last link)."""
+        return with_link(delivery.text, delivery.link)
 
     # --- publishing ---------------------------------------------------------------------
 
