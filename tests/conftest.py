@@ -37,6 +37,9 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    from cmkit.connectors import registry
+
+    registry.cache_clear()  # a test may install a plugin connector: read entry points anew
 
 
 @pytest.fixture

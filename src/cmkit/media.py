@@ -15,6 +15,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -89,10 +90,20 @@ def _normal_format(name: str) -> str:
 
 def probe(path: Path) -> ImageInfo:
     """Format, size and dimensions of an image (EXIF rotation applied to the dimensions)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CmkitError(f"cannot read image {path}: {exc.strerror}", "check the path") from None
+    # the same picture is probed once per network and per post using it: remember it
+    # for as long as the file is unchanged
+    return _probe(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=1024)
+def _probe(path: Path, size: int, mtime_ns: int) -> ImageInfo:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        size = path.stat().st_size
         with Image.open(path) as image:
             width, height = image.size
             orientation = image.getexif().get(0x0112, 1)

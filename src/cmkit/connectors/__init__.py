@@ -17,6 +17,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, cast
 
@@ -77,8 +78,12 @@ def _module_exists(target: str) -> bool:
         return False
 
 
+@cache
 def registry() -> dict[str, ConnectorInfo]:
-    """Every connector cmkit can use, by name; plugins after (and over) built-ins."""
+    """Every connector cmkit can use, by name; plugins after (and over) built-ins.
+
+    Read once per process: scanning installed distributions' entry points is slow, and
+    what is installed does not change while cmkit runs."""
     found = {
         name: ConnectorInfo(name, target, "built-in")
         for name, target in BUILTINS.items()
