@@ -16,16 +16,18 @@ from planws import Builder
 
 from cmkit.models import Calendar
 from cmkit.plan.index import load_plan
+from cmkit.plan.settings import CalendarSettings
 from cmkit.plan.slots import fill_slots, slot_times, wall_clock
 
 PARIS = ZoneInfo("Europe/Paris")
 MONTREAL = ZoneInfo("America/Montreal")
 
 
-def _calendar(days: str, at: str) -> Calendar:
-    return Calendar.model_validate(
+def _calendar(days: str, at: str) -> CalendarSettings:
+    model = Calendar.model_validate(
         {"slots": [{"network": "instagram", "days": days.split(","), "time": at}]}
     )
+    return CalendarSettings.from_model(model)
 
 
 def _utc(moments: list[datetime]) -> list[str]:

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import CmkitError
-from ..models import Status
 from .keydates import DateBook, KeyDate
 from .slots import SlotTime, fill_slots, slot_times
 from .state import ClientState, State, excerpt, title_of
@@ -79,9 +78,9 @@ class PlannedPost:
             "at": post.at.isoformat() if post.at else None,
             "networks": [str(n) for n in post.networks],
             "published": self.done,
-            "format": str(post.format) if post.format else None,
+            "format": post.format,
             "pillar": post.pillar,
-            "status": str(post.status),
+            "status": post.status,
             "state": str(self.state),
             "title": title_of(post),
             "excerpt": excerpt(post.body, 160),
@@ -177,7 +176,7 @@ def client_plan(
     undated = 0
     for post in space.posts:
         if post.at is None:
-            undated += post.status is not Status.CANCELLED
+            undated += post.status != "cancelled"
             continue
         day = days.get(post.at.date())
         if day is None:

@@ -3,10 +3,10 @@ cached outside the workspace so `calendar`, `stock` and `today` stay about as fa
 warm `cmkit check` on 10,000 posts.
 
 A client's entry is keyed like the checker's cache (path, size and mtime of every file in
-the client folder, cmkit.yaml and cmkit's own code), so any edit reloads it. The cache
-holds plain JSON (the raw YAML of the client's settings, validated again on the way in,
-and one row per post), never pickles: it only ever saves time, and a stale or corrupt
-entry is simply rebuilt.
+the client folder, cmkit.yaml and cmkit's own code), so any edit reloads it. The cache is
+plain JSON (settings.py's data and one row per post), never pickles: it only ever saves
+time, and a stale or corrupt entry is simply rebuilt. A cache hit imports neither the
+YAML loader nor the file models: only a changed client is loaded and validated.
 """
 
 from __future__ import annotations
@@ -22,26 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
-from ..diagnostics import Problem, Severity
-from ..models import Calendar, Client, Format, Status, Strategy, WorkspaceConfig
 from ..networks import Network
+from .settings import CalendarSettings, ClientSettings, WorkspaceSettings
 
 if TYPE_CHECKING:
+    from ..diagnostics import Problem
     from ..workspace import ClientSpace, Post
 
-FORMAT_VERSION = 1
-# enum members by value: a dict lookup is several times cheaper than Enum(value), and a
-# cache holds 10,000 rows
+FORMAT_VERSION = 2
+# a dict lookup is several times cheaper than Network(value), and a cache holds 10,000 rows
 _NETWORK = {n.value: n for n in Network}
-_STATUS = {s.value: s for s in Status}
-_FORMAT = {f.value: f for f in Format}
-_SETTINGS: dict[str, tuple[str, type[BaseModel]]] = {
-    "client": ("client.yaml", Client),
-    "calendar": ("calendar.yaml", Calendar),
-    "strategy": ("strategy.yaml", Strategy),
-}
 
 
 @dataclass(slots=True)
@@ -52,10 +42,10 @@ class PlanPost:
     rel: str
     client: str
     at: datetime | None  # aware, in the client's time zone
-    status: Status
+    status: str  # idea | draft | review | approved | cancelled
     networks: tuple[Network, ...]
     pillar: str | None = None
-    format: Format | None = None
+    format: str | None = None
     media: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "" and per network
     title: str | None = None
     body: str = ""
@@ -82,10 +72,10 @@ class PlanPost:
             post.rel,
             post.client,
             post.at,
-            meta.status,
-            tuple(meta.networks),
+            str(meta.status),
+            tuple(_NETWORK[str(n)] for n in meta.networks),
             meta.pillar,
-            meta.format,
+            str(meta.format) if meta.format else None,
             media,
             meta.title,
             post.body,
@@ -99,10 +89,10 @@ class PlanPost:
             self.id,
             self.rel,
             self.at.isoformat() if self.at else None,
-            str(self.status),
+            self.status,
             [str(n) for n in self.networks],
             self.pillar,
-            str(self.format) if self.format else None,
+            self.format,
             {k: list(v) for k, v in self.media.items()},
             self.title,
             self.body,
@@ -113,34 +103,20 @@ class PlanPost:
 
     @classmethod
     def from_row(cls, client: str, row: list[Any]) -> PlanPost:
-        (
-            pid,
-            rel,
-            at,
-            status,
-            networks,
-            pillar,
-            fmt,
-            media,
-            title,
-            body,
-            highlight,
-            campaign,
-            link,
-        ) = row
+        pid, rel, at, status, networks, pillar, fmt, media, title, body, hl, campaign, link = row
         return cls(
             pid,
             rel,
             client,
             datetime.fromisoformat(at) if at else None,
-            _STATUS[status],
+            status,
             tuple(_NETWORK[n] for n in networks),
             pillar,
-            _FORMAT[fmt] if fmt else None,
+            fmt,
             {k: tuple(v) for k, v in media.items()},
             title,
             body,
-            highlight,
+            hl,
             campaign,
             link,
         )
@@ -152,15 +128,14 @@ class PlanClient:
     root: Path
     tz: ZoneInfo
     locale: str
-    client: Client | None
-    calendar: Calendar | None
-    strategy: Strategy | None
+    client: ClientSettings
+    calendar: CalendarSettings | None
     posts: list[PlanPost]
     unreadable: list[str] = field(default_factory=list)  # files `cmkit check` rejects
 
     @property
     def name(self) -> str:
-        return self.client.name if self.client else self.slug
+        return self.client.name
 
     @property
     def data_dir(self) -> Path:
@@ -169,43 +144,58 @@ class PlanClient:
     @classmethod
     def from_space(cls, space: ClientSpace, problems: Iterable[Problem] = ()) -> PlanClient:
         """From a loaded client; `problems` are those its loading found."""
+        from ..diagnostics import Severity
+
         unreadable = sorted({p.path for p in problems if p.severity is Severity.ERROR})
         return cls(
             space.slug,
             space.root,
             space.tz,
             space.locale,
-            space.client,
-            space.calendar,
-            space.strategy,
+            ClientSettings.from_models(space.client, space.strategy, space.slug),
+            CalendarSettings.from_model(space.calendar) if space.calendar else None,
             [PlanPost.from_post(p) for p in space.posts],
             unreadable,
+        )
+
+    def to_json(self, fp: str) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "fp": fp,
+            "tz": self.tz.key,
+            "locale": self.locale,
+            "client": self.client.to_json(),
+            "calendar": self.calendar.to_json() if self.calendar else None,
+            "unreadable": self.unreadable,
+            "posts": [p.to_row() for p in self.posts],
+        }
+
+    @classmethod
+    def from_json(cls, slug: str, root: Path, data: dict[str, Any]) -> PlanClient:
+        calendar = data["calendar"]
+        return cls(
+            slug,
+            root,
+            ZoneInfo(data["tz"]),
+            data["locale"],
+            ClientSettings.from_json(data["client"]),
+            CalendarSettings.from_json(calendar) if calendar is not None else None,
+            [PlanPost.from_row(slug, row) for row in data["posts"]],
+            data["unreadable"],
         )
 
 
 @dataclass
 class PlanWorkspace:
     root: Path
-    config: WorkspaceConfig
+    config: WorkspaceSettings
     clients: list[PlanClient]
-
-
-def load_config(root: Path) -> WorkspaceConfig:
-    from ..layout import CONFIG_FILE
-    from ..workspace import load_model
-
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        return WorkspaceConfig()
-    config, _ = load_model(path, root, WorkspaceConfig, [])
-    return config or WorkspaceConfig()
 
 
 def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) -> PlanWorkspace:
     """The plan of the named clients (all when none)."""
     from ..layout import CLIENTS_DIR, CONFIG_FILE, unknown_client
     from ..lint.cache import fingerprint
-    from ..workspace import Workspace, load_client
 
     base = root / CLIENTS_DIR
     known = (
@@ -217,63 +207,83 @@ def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) 
     for slug in wanted:
         if slug not in known:
             raise unknown_client(slug, known)
-    config = load_config(root)
     config_path = root / CONFIG_FILE
-    config_fp = (
-        f"{config_path.stat().st_mtime_ns}:{config_path.stat().st_size}"
-        if config_path.is_file()
-        else "no-config"
-    )
-    ws = Workspace(root, config)
+    try:
+        stat = config_path.stat()
+        config_fp = f"{stat.st_mtime_ns}:{stat.st_size}"
+    except OSError:
+        config_fp = "no-config"
+    config = _load_config(root, config_fp, use_cache)
     clients = []
     for slug in wanted or known:
         folder = base / slug
         fp, _ = fingerprint(folder, config_fp)
-        cached = _load_cached(root, slug, fp, config) if use_cache else None
-        if cached is not None:
-            clients.append(cached)
-            continue
-        problems: list[Problem] = []
-        space = load_client(ws, folder, problems)
-        plan = PlanClient.from_space(space, problems)
+        data = _read(_cache_file(root, slug)) if use_cache else None
+        if data is not None and data.get("v") == FORMAT_VERSION and data.get("fp") == fp:
+            try:
+                clients.append(PlanClient.from_json(slug, folder, data))
+                continue
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # an entry from another version: rebuilt below
+        plan = _load_client(root, folder)
         clients.append(plan)
         if use_cache:
-            _save_cached(root, slug, fp, plan)
+            _write(_cache_file(root, slug), plan.to_json(fp))
     return PlanWorkspace(root, config, clients)
 
 
-def _cache_file(root: Path, slug: str) -> Path:
+def _load_client(root: Path, folder: Path) -> PlanClient:
+    from ..models import WorkspaceConfig
+    from ..workspace import Workspace, load_client
+
+    problems: list[Problem] = []
+    space = load_client(Workspace(root, _config_model(root) or WorkspaceConfig()), folder, problems)
+    return PlanClient.from_space(space, problems)
+
+
+def _config_model(root: Path) -> Any:
+    from ..layout import CONFIG_FILE
+    from ..models import WorkspaceConfig
+    from ..workspace import load_model
+
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return None
+    config, _ = load_model(path, root, WorkspaceConfig, [])
+    return config
+
+
+def _load_config(root: Path, config_fp: str, use_cache: bool) -> WorkspaceSettings:
+    target = _cache_file(root, ".cmkit.yaml")
+    data = _read(target) if use_cache else None
+    if data is not None and data.get("v") == FORMAT_VERSION and data.get("fp") == config_fp:
+        try:
+            return WorkspaceSettings.from_json(data["config"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    from ..models import WorkspaceConfig
+
+    settings = WorkspaceSettings.from_model(_config_model(root) or WorkspaceConfig())
+    if use_cache:
+        _write(target, {"v": FORMAT_VERSION, "fp": config_fp, "config": settings.to_json()})
+    return settings
+
+
+def _cache_file(root: Path, name: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "cmkit" / "plan" / key / f"{slug}.json"
+    return Path(base) / "cmkit" / "plan" / key / f"{name}.json"
 
 
-def _raw_settings(folder: Path) -> dict[str, Any]:
-    from ..yamlio import parse_yaml, read_text
-
-    raw: dict[str, Any] = {}
-    for key, (name, _) in _SETTINGS.items():
-        path = folder / name
-        if path.is_file():
-            text, _problems = read_text(path, name)
-            raw[key] = parse_yaml(text, name).data if text is not None else None
-    return raw
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
-def _save_cached(root: Path, slug: str, fp: str, plan: PlanClient) -> None:
-    target = _cache_file(root, slug)
-    settings = {
-        k: v for k, v in _raw_settings(plan.root).items() if getattr(plan, k) is not None
-    }  # only what validated when loaded
-    payload = {
-        "v": FORMAT_VERSION,
-        "fp": fp,
-        "tz": plan.tz.key,
-        "locale": plan.locale,
-        "settings": settings,
-        "unreadable": plan.unreadable,
-        "posts": [p.to_row() for p in plan.posts],
-    }
+def _write(target: Path, payload: dict[str, Any]) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
@@ -284,29 +294,3 @@ def _save_cached(root: Path, slug: str, fp: str, plan: PlanClient) -> None:
         Path(handle.name).replace(target)
     except (OSError, TypeError, ValueError):
         pass  # a read-only or odd cache only costs time
-
-
-def _load_cached(root: Path, slug: str, fp: str, config: WorkspaceConfig) -> PlanClient | None:
-    try:
-        data = json.loads(_cache_file(root, slug).read_text("utf-8"))
-        if data.get("v") != FORMAT_VERSION or data.get("fp") != fp:
-            return None
-        models: dict[str, Any] = {}
-        for key, (_, model) in _SETTINGS.items():
-            raw = data["settings"].get(key)
-            models[key] = model.model_validate(raw) if raw is not None else None
-        posts = [PlanPost.from_row(slug, row) for row in data["posts"]]
-        folder = root / "clients" / slug
-        return PlanClient(
-            slug,
-            folder,
-            ZoneInfo(data["tz"]),
-            data["locale"],
-            models["client"],
-            models["calendar"],
-            models["strategy"],
-            posts,
-            data["unreadable"],
-        )
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None

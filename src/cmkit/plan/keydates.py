@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..models import Highlight
 from .commercial import moments
 from .holidaydata import country_info, holiday_table
+from .settings import Highlight
 
 if TYPE_CHECKING:
     from .index import PlanClient

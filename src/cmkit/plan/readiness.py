@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Problem, Severity
-from ..models import Format, Status
 
 if TYPE_CHECKING:
     from .index import PlanClient, PlanPost, PlanWorkspace
 
-NEEDS_MEDIA = {Format.IMAGE, Format.CAROUSEL, Format.VIDEO, Format.REEL, Format.STORY}
+NEEDS_MEDIA = {"image", "carousel", "video", "reel", "story"}
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,8 @@ def checks(space: PlanClient, post: PlanPost, problems: list[Problem]) -> list[C
     out = [
         Check(
             "approved",
-            status is Status.APPROVED,
-            "" if status is Status.APPROVED else f"status is {status}",
+            status == "approved",
+            "" if status == "approved" else f"status is {status}",
         )
     ]
     errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..models import Calendar, Format
 from ..networks import Network
+from .settings import CalendarSettings, Slot
 
 if TYPE_CHECKING:
     from .index import PlanPost
@@ -29,7 +29,7 @@ class SlotTime:
 
     network: Network
     at: datetime  # aware, in the client's time zone
-    format: Format | None = None
+    format: str | None = None
     pillar: str | None = None
 
     @property
@@ -40,7 +40,7 @@ class SlotTime:
         return {
             "network": str(self.network),
             "at": self.at.isoformat(),
-            "format": str(self.format) if self.format else None,
+            "format": self.format,
             "pillar": self.pillar,
         }
 
@@ -53,15 +53,17 @@ def wall_clock(day: date, moment: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC).astimezone(tz)
 
 
-def slot_times(calendar: Calendar | None, tz: ZoneInfo, start: date, end: date) -> list[SlotTime]:
+def slot_times(
+    calendar: CalendarSettings | None, tz: ZoneInfo, start: date, end: date
+) -> list[SlotTime]:
     """Every slot occurrence from start to end (inclusive), in time order."""
     if calendar is None or not calendar.slots:
         return []
     out: list[SlotTime] = []
-    by_weekday: dict[int, list[Any]] = defaultdict(list)
+    by_weekday: dict[int, list[Slot]] = defaultdict(list)
     for slot in calendar.slots:
         for weekday in slot.days:
-            by_weekday[weekday.index].append(slot)
+            by_weekday[weekday].append(slot)
     day = start
     while day <= end:
         for slot in by_weekday.get(day.weekday(), ()):

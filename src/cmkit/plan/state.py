@@ -10,8 +10,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..models import Status
-
 if TYPE_CHECKING:
     from .index import PlanClient, PlanPost
 
@@ -52,15 +50,15 @@ class ClientState:
 
     def state(self, post: PlanPost, now: datetime) -> State:
         status = post.status
-        if status is Status.CANCELLED:
+        if status == "cancelled":
             return State.CANCELLED
         done = self.networks_done(post)
         if post.networks and len(done) == len(post.networks):
             return State.PUBLISHED
         past = post.at is not None and post.at <= now
         if done:
-            return State.PARTIAL if not past or status is not Status.APPROVED else State.OVERDUE
-        if status is Status.APPROVED:
+            return State.PARTIAL if not past or status != "approved" else State.OVERDUE
+        if status == "approved":
             return State.OVERDUE if past else State.APPROVED
         if past:
             return State.MISSED

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..models import Status
 from .keydates import DateBook, KeyDate, next_occurrence
 from .slots import SlotTime, fill_slots, slot_times
 from .state import ClientState, State
@@ -263,7 +262,7 @@ def highlight_needs(space: PlanClient, today: date, window_days: int) -> list[Hi
             p
             for p in space.posts
             if p.highlight == highlight.id
-            and p.status is not Status.CANCELLED
+            and p.status != "cancelled"
             and (
                 p.at is None
                 or highlight.recurring is None
@@ -282,7 +281,7 @@ def highlight_needs(space: PlanClient, today: date, window_days: int) -> list[Hi
 
 def pillar_balance(space: PlanClient, coming: list[PlanPost]) -> list[PillarShare]:
     """Each strategy pillar's share of the coming posts against its target."""
-    pillars = space.strategy.pillars if space.strategy else []
+    pillars = space.client.pillars
     if not pillars:
         return []
     counts = Counter(p.pillar for p in coming)

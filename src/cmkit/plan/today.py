@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..diagnostics import CmkitError, Problem
-from ..models import Status
 from .keydates import DateBook
 from .readiness import Check, checks, problems_by_file
 from .state import ClientState, State, title_of
@@ -143,7 +142,7 @@ def due_section(ctx: TodayContext) -> Section:
         (space, post)
         for space in ctx.spaces
         for post in space.posts
-        if post.at is not None and post.at.date() == ctx.day and post.status is not Status.CANCELLED
+        if post.at is not None and post.at.date() == ctx.day and post.status != "cancelled"
     ]
     due.sort(key=lambda sp: (sp[1].at, sp[0].slug, sp[1].id))
     pending = [(s, p) for s, p in due if ctx.state(s).state(p, ctx.now) is not State.PUBLISHED]
@@ -277,9 +276,7 @@ def stock_section(ctx: TodayContext) -> Section:
 def routine_section(ctx: TodayContext) -> Section:
     routine = ctx.ws.config.routine
     items = [Item(task, "todo") for task in routine.daily]
-    weekday = [w for w in routine.weekly if w.index == ctx.day.weekday()]
-    for w in weekday:
-        items += [Item(task, "todo") for task in routine.weekly[w]]
+    items += [Item(task, "todo") for task in routine.weekly.get(ctx.day.weekday(), ())]
     for task in routine.monthly:
         concerned = [s.slug for s in ctx.spaces if is_monthly_day(task.day, ctx.day, s)]
         if not ctx.spaces and is_monthly_day(task.day, ctx.day, None):
