@@ -9,8 +9,10 @@ of one — is written before the next decision depends on it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from . import ledger
 from .connectors.base import (
@@ -172,7 +174,11 @@ class Runner(Resources):
     def _lookup(self, job: Job, delivery: Delivery, since: datetime) -> PublishResult | None:
         connector = self.connector(job.space, job.network, delivery)
         state = job.track.steps(delivery.idempotency_key)
-        return connector.find_published(delivery, since - LOOKUP_MARGIN, state)
+        short = state.get("short_url")
+        if short:  # look for the text as it was sent: with its short link
+            delivery = replace(delivery, link=short)
+        found = connector.find_published(delivery, since - LOOKUP_MARGIN, state)
+        return _with_short(found, short)
 
     def _reconcile(self, job: Job, delivery: Delivery, pending: ledger.Entry) -> Result | None:
         """An earlier send's outcome is unknown: find it before anything else. Returns the
@@ -281,8 +287,9 @@ class Runner(Resources):
             entry = writer.append("step", post, network, key, digest, step=step, value=value)
             job.track.entries.append(entry)
 
+        delivery, short = self._shortened(job, delivery, progress)
         try:
-            result = connector.publish(delivery, progress)
+            result = _with_short(connector.publish(delivery, progress), short)
         except OutcomeUnknown as exc:
             return self._after_unknown(job, delivery, intent, exc.message)
         except ConnectorError as exc:
@@ -307,6 +314,29 @@ class Runner(Resources):
                 job, delivery, intent, f"internal error: {type(exc).__name__}: {exc}"
             )
         return self._done(job, delivery, result, "published")
+
+    def _shortened(
+        self, job: Job, delivery: Delivery, progress: Callable[[str, str], None]
+    ) -> tuple[Delivery, str | None]:
+        """The post's link through the client's shortener (links.shortener), recorded as a
+        step before sending. A shortener that fails does not hold the post back: it goes
+        out with its full link, and the run says so."""
+        config = job.space.client.links.shortener if job.space.client else None
+        if config is None or not delivery.link or self.outbox is not None:
+            return delivery, None
+        from .shorten import shorten_delivery
+
+        try:
+            short = shorten_delivery(delivery, config, self.secrets)
+        except CmkitError as exc:
+            self._warnings.append(
+                f"{job.post.id} on {job.network}: {exc.message}; sent the full link"
+            )
+            return delivery, None
+        if short.link == delivery.link or not short.link:
+            return delivery, None
+        progress("short_url", short.link)
+        return short, short.link
 
     def _after_unknown(
         self, job: Job, delivery: Delivery, intent: ledger.Entry, error: str
@@ -337,3 +367,14 @@ class Runner(Resources):
             hint=resolve_hint(job),
             key=delivery.idempotency_key,
         )
+
+
+@overload
+def _with_short(result: PublishResult, short: str | None) -> PublishResult: ...
+@overload
+def _with_short(result: None, short: str | None) -> None: ...
+def _with_short(result: PublishResult | None, short: str | None) -> PublishResult | None:
+    """The result with the short link it was sent with, for the ledger's `done` line."""
+    if result is None or not short:
+        return result
+    return replace(result, extra={**result.extra, "short_url": short})
