@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from .. import ledger
 from ..models import Status
 from ..networks import Network, parse_network
+from ..plan.settings import CalendarSettings
 from ..plan.slots import slot_times
 from ..workspace import ClientSpace
 from .facts import Delivery
@@ -56,7 +57,8 @@ def adherence(
             else:
                 reason, detail = "not_published", ""
             misses.append(Miss(post.id, str(network), post.at, reason, detail))
-    slots = slot_times(space.calendar, space.tz, period.start, end)
+    calendar = CalendarSettings.from_model(space.calendar) if space.calendar else None
+    slots = slot_times(calendar, space.tz, period.start, end)
     slots = [s for s in slots if s.at <= local_now]
     went_out = {(d.network, d.at.date()) for d in delivered if period.start <= d.at.date() <= end}
     filled = sum((s.network, s.day) in went_out for s in slots)

@@ -52,7 +52,11 @@ def excerpt(text: str) -> str:
 
 
 def post_result(
-    d: Delivery, yardstick: dict[Network, float], cutoff: date, locales: dict[Network, str]
+    d: Delivery,
+    yardstick: dict[Network, float],
+    cutoff: date,
+    locales: dict[Network, str],
+    hashtags: bool = True,
 ) -> PostResult:
     post, s = d.post, d.snapshot
     text = post.text_for(d.network, locales.get(d.network)) if post else ""
@@ -64,7 +68,7 @@ def post_result(
         text=excerpt(text),
         format=str(post.meta.format) if post and post.meta.format else None,
         pillar=post.meta.pillar if post else None,
-        hashtags=hashtags_of(text) if text else [],
+        hashtags=hashtags_of(text) if text and hashtags else [],
         url=d.url,
         impressions=d.impressions,
         engagements=d.engagements,

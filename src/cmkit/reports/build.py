@@ -91,7 +91,8 @@ def build_report(
     results = [
         bd.post_result(d, yardstick, cutoff, locales) for d in in_period if d.post is not None
     ]
-    past = [bd.post_result(d, yardstick, cutoff, locales) for d in history]
+    # the history feeds the day and time-of-day figures only: no hashtags needed
+    past = [bd.post_result(d, yardstick, cutoff, locales, hashtags=False) for d in history]
     networks = _networks(space, period, everything, in_period, metrics, as_of)
     follow = _Followers(metrics.accounts)
     strategy = space.strategy
