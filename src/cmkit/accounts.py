@@ -34,7 +34,19 @@ HOW_TO_GET = {
     "instagram": "generate a token with instagram_content_publish for the system user "
     "(docs/networks/instagram.md)",
     "threads": "make a long-lived Threads token in the app's dashboard (docs/networks/threads.md)",
+    "linkedin": "generate a token with w_organization_social (a Page) or w_member_social in "
+    "LinkedIn's token generator; it lasts 60 days (docs/networks/linkedin.md)",
+    "x": "regenerate the access token and secret (Read and write) in the X developer portal "
+    "(docs/networks/x.md)",
+    "telegram": "ask @BotFather for the bot's token: /mybots → API Token "
+    "(docs/networks/telegram.md)",
+    "discord": "copy the URL of the channel's webhook: channel settings → Integrations → "
+    "Webhooks (docs/networks/discord.md)",
 }
+
+
+# what the "token" role is called on networks where it is something else
+SECRET_NAMES = {"bluesky": "app password", "discord": "webhook URL", "telegram": "bot token"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ def check_one(secrets: Secrets, client: str, network: str, account: Account) -> 
         found = secrets.find(client, network, account, role)
         if found is None:
             var = env_name(account, role)
-            what = "app password" if network == "bluesky" and role == DEFAULT_ROLE else role
+            what = SECRET_NAMES.get(network, role) if role == DEFAULT_ROLE else role
             where = f"{var} is not set and the keyring has none" if var else "none in the keyring"
             hint = missing(client, network, account, role).hint
             if network in HOW_TO_GET:

@@ -262,7 +262,7 @@ def test_verify_names_the_bot_the_channel_and_its_subscribers(
     )
     fake.chats[CHANNEL].admins.clear()
     status = connector(fake).verify()
-    assert not status.ok and "is left in Boulangerie Martin" in status.message
+    assert not status.ok and "is not a member of Boulangerie Martin" in status.message
 
 
 def test_a_private_channel_links_to_its_members_only_address(

@@ -320,10 +320,14 @@ class TelegramConnector(BaseConnector):
             and (chat.get("type") != "channel" or (member or {}).get("can_post_messages"))
         )
         if not can_post:
+            where = {
+                "administrator": "an administrator without 'Post messages' in",
+                "member": "only a member of",
+                "kicked": "banned from",
+            }.get(status, "not a member of")
             return AccountStatus(
                 False,
-                f"bot {handle} is {status or 'not a member'} in {name}: make it an "
-                "administrator with 'Post messages'",
+                f"bot {handle} is {where} {name}: make it an administrator with 'Post messages'",
             )
         count = self.call("getChatMemberCount", json={"chat_id": self.chat})
         members = f", {count:,} subscribers" if isinstance(count, int) else ""
