@@ -171,7 +171,10 @@ def fit(console: Console, text: Text, width: int | None = None) -> Text:
     """Prose wrapped to the width, so the whole output can be printed without rewrapping."""
     from rich.text import Text
 
-    return Text("\n").join(text.wrap(console, width or console.width))
+    lines = text.wrap(console, width or console.width)
+    for line in lines:
+        line.rstrip()
+    return Text("\n").join(lines)
 
 
 def show(console: Console, text: Text) -> None:
