@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,13 @@ def read(path: Path) -> Lines:
 def append(path: Path, records: Iterable[dict[str, Any]]) -> int:
     """Append the records as lines; returns how many were written."""
     lines = [encode(r) + "\n" for r in records]
-    if not lines:
-        return 0
-    payload = "".join(lines).encode("utf-8")
+    if lines:
+        append_raw(path, "".join(lines).encode("utf-8"))
+    return len(lines)
+
+
+def append_raw(path: Path, payload: bytes) -> None:
+    """Append bytes that are whole lines (JSON Lines, CSV rows) in one write, then fsync."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -77,10 +82,25 @@ def append(path: Path, records: Iterable[dict[str, Any]]) -> int:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return len(lines)
 
 
 def _ends_with_newline(path: Path) -> bool:
     with path.open("rb") as handle:
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) == b"\n"
+
+
+def stamp(moment: datetime) -> str:
+    """How instants are written in data/ files: UTC, to the second, with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def instant(value: object) -> datetime | None:
+    """An instant read back from a data/ file (naive means UTC); None if unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .. import jsonl
 from ..diagnostics import CmkitError
 
 FOLDER = "campaigns"
@@ -137,16 +137,5 @@ def append(data_dir: Path, campaign_id: str, rows: Iterable[Row]) -> int:
     for row in batch:
         values = asdict(row)
         writer.writerow([_cell(values[c]) for c in COLUMNS])
-    payload = out.getvalue().encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        if not new:
-            with path.open("rb") as handle:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    payload = b"\n" + payload
-        os.write(fd, payload)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    jsonl.append_raw(path, out.getvalue().encode("utf-8"))
     return len(batch)

@@ -99,15 +99,15 @@ def _fetch(
     try:
         connector = open_connector(network, account)
     except NotSupported as exc:
-        return _Fetched(Outcome(slug, network, "unsupported", message=_line(exc)))
+        return _Fetched(Outcome(slug, network, "unsupported", message=one_line(exc)))
     except CmkitError as exc:  # a connector error, or no token for the account
-        return _Fetched(Outcome(slug, network, "failed", message=_line(exc), hint=exc.hint))
+        return _Fetched(Outcome(slug, network, "failed", message=one_line(exc), hint=exc.hint))
     try:
         found = connector.mentions(since)
     except NotSupported as exc:
-        return _Fetched(Outcome(slug, network, "unsupported", message=_line(exc)))
+        return _Fetched(Outcome(slug, network, "unsupported", message=one_line(exc)))
     except CmkitError as exc:  # a connector error, or no token for the account
-        return _Fetched(Outcome(slug, network, "failed", message=_line(exc), hint=exc.hint))
+        return _Fetched(Outcome(slug, network, "failed", message=one_line(exc), hint=exc.hint))
     finally:
         connector.close()
     own = {h.lower().lstrip("@") for h in (account.handle,) if h}
@@ -115,5 +115,6 @@ def _fetch(
     return _Fetched(Outcome(slug, network, "pulled", seen=len(mentions)), mentions)
 
 
-def _line(exc: Exception) -> str:
+def one_line(exc: Exception) -> str:
+    """An error's message on one line, with any secret masked."""
     return redact(" ".join(str(getattr(exc, "message", exc)).split()))

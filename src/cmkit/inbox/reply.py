@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from ..connectors.base import Connector, ConnectorError, OutcomeUnknown
 from ..diagnostics import CmkitError
 from ..networks import Network
-from ..redaction import redact
 from . import store
+from .pull import one_line
 
 if TYPE_CHECKING:
     from ..models import Account, Charter
@@ -145,7 +145,7 @@ def send(
                             item.id,
                             now,
                             key=key,
-                            error=_line(exc),
+                            error=one_line(exc),
                             maybe_sent=True if _maybe_sent(exc) else None,
                         )
                     ],
@@ -183,7 +183,3 @@ def _maybe_sent(exc: ConnectorError) -> bool:
     if isinstance(exc, OutcomeUnknown):
         return True
     return exc.status is None or exc.status >= 500
-
-
-def _line(exc: Exception) -> str:
-    return redact(" ".join(str(getattr(exc, "message", exc)).split()))

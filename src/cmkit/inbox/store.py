@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +33,6 @@ EVENTS = ("received", "assigned", "replying", "replied", "reply-failed", "done",
 
 def item_id(network: str, remote_id: str) -> str:
     return hashlib.sha256(f"{network}:{remote_id}".encode()).hexdigest()[:8]
-
-
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _moment(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -88,16 +74,16 @@ class Item:
             "remote_id": m.remote_id,
             "author": m.author,
             "text": m.text,
-            "created_at": stamp(m.created_at),
+            "created_at": jsonl.stamp(m.created_at),
             "kind": m.kind,
             "url": m.url,
             "in_reply_to": m.in_reply_to,
-            "received": stamp(self.received),
+            "received": jsonl.stamp(self.received),
             "status": self.status,
             "assigned_to": self.assigned_to,
             "replies": [
                 {
-                    "at": stamp(r.at),
+                    "at": jsonl.stamp(r.at),
                     "remote_id": r.remote_id,
                     "url": r.url,
                     "response_seconds": r.seconds,
@@ -105,7 +91,7 @@ class Item:
                 }
                 for r in self.replies
             ],
-            "done": stamp(self.done) if self.done else None,
+            "done": jsonl.stamp(self.done) if self.done else None,
             "pending_reply": self.pending is not None,
         }
 
@@ -136,14 +122,14 @@ class Inbox:
 def received_event(mention: Mention, at: datetime) -> dict[str, Any]:
     return {
         "v": VERSION,
-        "ts": stamp(at),
+        "ts": jsonl.stamp(at),
         "event": "received",
         "id": item_id(str(mention.network), mention.remote_id),
         "network": str(mention.network),
         "remote_id": mention.remote_id,
         "author": mention.author,
         "text": mention.text,
-        "created_at": stamp(mention.created_at),
+        "created_at": jsonl.stamp(mention.created_at),
         "kind": mention.kind,
         "url": mention.url,
         "in_reply_to": mention.in_reply_to,
@@ -155,7 +141,7 @@ def event(name: str, item: str, at: datetime, **data: Any) -> dict[str, Any]:
         raise ValueError(f"unknown inbox event {name!r}")
     return {
         "v": VERSION,
-        "ts": stamp(at),
+        "ts": jsonl.stamp(at),
         "event": name,
         "id": item,
         **{k: v for k, v in data.items() if v is not None},
@@ -163,7 +149,7 @@ def event(name: str, item: str, at: datetime, **data: Any) -> dict[str, Any]:
 
 
 def _mention(record: dict[str, Any]) -> Mention | None:
-    created = _moment(record.get("created_at"))
+    created = jsonl.instant(record.get("created_at"))
     network = parse_network(str(record.get("network", "")))
     if network is None or created is None or not record.get("remote_id"):
         return None
@@ -183,7 +169,11 @@ def fold(records: Iterable[dict[str, Any]]) -> Inbox:
     """The state of every item, from its events in file order."""
     inbox = Inbox()
     for record in records:
-        name, key, at = record.get("event"), str(record.get("id", "")), _moment(record.get("ts"))
+        name, key, at = (
+            record.get("event"),
+            str(record.get("id", "")),
+            jsonl.instant(record.get("ts")),
+        )
         if at is None:
             continue
         if name == "received":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +29,8 @@ COUNTS_FILE = "watch-counts.jsonl"
 VERSION = 1
 
 
-def _stamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-def _moment(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _stamp_or_none(moment: datetime | None) -> str | None:
+    return jsonl.stamp(moment) if moment else None
 
 
 def item_id(first_key: str) -> str:
@@ -78,13 +68,13 @@ class Item:
         data: dict[str, Any] = {
             "v": VERSION,
             "id": self.id,
-            "seen": _stamp(self.seen),
+            "seen": _stamp_or_none(self.seen),
             "kind": self.kind,
             "source": self.source,
             "topic": self.topic,
             "title": self.title,
             "link": self.link,
-            "published": _stamp(self.published),
+            "published": _stamp_or_none(self.published),
             "summary": self.summary,
             "author": self.author,
             "source_url": self.source_url,
@@ -97,7 +87,7 @@ class Item:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item | None:
-        seen = _moment(data.get("seen"))
+        seen = jsonl.instant(data.get("seen"))
         keys = data.get("keys")
         if seen is None or not isinstance(keys, list) or not data.get("title"):
             return None
@@ -109,7 +99,7 @@ class Item:
             kind=str(data.get("kind", "feed")),
             topic=data.get("topic"),
             link=data.get("link"),
-            published=_moment(data.get("published")),
+            published=jsonl.instant(data.get("published")),
             summary=str(data.get("summary", "")),
             author=data.get("author"),
             source_url=data.get("source_url"),
@@ -130,13 +120,13 @@ class FeedState:
     def to_dict(self, at: datetime) -> dict[str, Any]:
         data = {
             "v": VERSION,
-            "ts": _stamp(at),
+            "ts": _stamp_or_none(at),
             "url": self.url,
             "ok": self.ok,
             "etag": self.validators.etag,
             "last_modified": self.validators.last_modified,
             "message": self.message or None,
-            "since": _stamp(self.since),
+            "since": _stamp_or_none(self.since),
         }
         return {k: v for k, v in data.items() if v is not None}
 
@@ -194,7 +184,7 @@ def read(data_dir: Path) -> WatchData:
             Validators(record.get("etag"), record.get("last_modified")),
             bool(record.get("ok", True)),
             str(record.get("message") or ""),
-            _moment(record.get("since")),
+            jsonl.instant(record.get("since")),
         )
     counts = jsonl.read(data_dir / COUNTS_FILE)
     out.problems += counts.problems
