@@ -146,14 +146,6 @@ class LinkedInConnector(BaseConnector):
                         "export it as JPEG or PNG",
                     )
                 )
-            if info.animated and len(delivery.media) > 1:
-                issues.append(
-                    CheckIssue(
-                        "linkedin/animated-gif",
-                        f"'{item.path.name}' is animated: LinkedIn shows animated GIFs alone",
-                        "post it on its own",
-                    )
-                )
         if delivery.media and delivery.link and shown_as(delivery.text, delivery.link) is None:
             issues.append(
                 CheckIssue(

@@ -107,6 +107,13 @@ _RULES = [
     Rule("mastodon/alt-too-long", E, "alt text over the instance's description limit"),
     Rule("mastodon/media-too-large", E, "a file over the instance's size limit"),
     Rule("mastodon/video-with-others", E, "a video with other attachments (Mastodon refuses)"),
+    Rule("account/id", E, "an account id the network cannot use (LinkedIn wants an author URN)"),
+    Rule("media/video-not-supported", E, "a video where cmkit publishes images only (LinkedIn, X)"),
+    Rule("x/too-long-with-link", E, "over X's 280 once the post's link (23) is added to the text"),
+    Rule("x/animated-gif", E, "an animated GIF: cmkit sends still images to X"),
+    Rule("x/alt-too-long", E, "alt text over X's 1,000 characters"),
+    Rule("telegram/too-long-with-link", E, "over Telegram's limit once the link is added"),
+    Rule("discord/no-ping", W, "@everyone, @here or a mention that a scheduled post will not ping"),
     # secrets
     Rule("secret/token", E, "something in a file that looks like a token or password"),
     Rule("secret/env-tracked", E, "a .env file tracked by git"),
