@@ -188,3 +188,34 @@ def test_a_search_without_a_token_is_one_line_and_the_feeds_still_run(
         "in the environment or in .env, or run `cmkit secrets set martin/bluesky`)"
     )
     assert "Marché de Noël de la Croix-Rousse" in r.stdout
+
+
+def test_a_mastodon_keyword_search_held_to_the_spec(
+    cmkit: Callable[..., Any],
+    public: PublicLookup,
+    make_ws: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mastodon_fake import BASE
+
+    public.mention_from(
+        "julie",
+        "piaille.fr",
+        "La galette frangipane de la Croix-Rousse !",
+        created_at="2026-11-24T10:00:00.000Z",
+    )
+    monkeypatch.setenv("MARTIN_MASTODON_TOKEN", public.token)
+    ws = make_ws(
+        [],
+        "keywords:\n  - {query: galette frangipane, networks: [mastodon], topic: saison}\n",
+        client=f"accounts:\n  mastodon: {{handle: '@boulangerie@piaille.example', "
+        f"instance: {BASE}, token_env: MARTIN_MASTODON_TOKEN}}\n",
+    )
+    r = cmkit("-w", ws, "watch", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    [client] = json.loads(r.stdout)["clients"]
+    [hit] = client["topics"][0]["items"]
+    assert hit["title"] == "La galette frangipane de la Croix-Rousse !"
+    assert hit["author"] == "@julie@piaille.fr" and hit["network"] == "mastodon"
+    [asked] = [q for q in public.requests if q.url.path == "/api/v2/search"]
+    assert asked.url.params["type"] == "statuses"
