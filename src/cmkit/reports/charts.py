@@ -230,7 +230,7 @@ def engagement(report: Report, i: I18n) -> Figure | None:
     if not nets:
         return None
     names = [i.network(n.network) for n in nets][::-1]
-    fig = _figure(9, 0.55 * len(nets) + 0.9, left=_label_width(names))
+    fig = _figure(9, 0.55 * len(nets) + 0.55, left=_label_width(names), bottom=0.1)
     ax = fig.subplots()
     values = [n.engagements or 0 for n in nets][::-1]
     colours = [PALETTE.get(n.network, INK) for n in nets][::-1]
@@ -375,7 +375,7 @@ def campaigns(report: Report, i: I18n) -> Figure | None:
     if not rows:
         return None
     names = [_wrap(c.name, 30) for c in rows][::-1]
-    fig = _figure(9, 0.8 * len(rows) + 1.3, left=_label_width(names), bottom=0.8)
+    fig = _figure(9, 0.8 * len(rows) + 0.95, left=_label_width(names), bottom=0.5)
     ax = fig.subplots()
     ax.barh(names, [c.budget for c in rows][::-1], color=BUDGET, height=0.6, label=i.t("budget"))
     ax.barh(names, [c.spent for c in rows][::-1], color=SPENT, height=0.36, label=i.t("spent"))
