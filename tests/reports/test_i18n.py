@@ -78,3 +78,9 @@ def test_periods() -> None:
     for bad in ("2026-13", "nov"):
         with pytest.raises(Exception, match="YYYY-MM"):
             parse_month(bad)
+
+
+def test_response_times_read_as_hours_and_minutes() -> None:
+    assert plain(FR.duration(42)) == "42 min"
+    assert plain(FR.duration(796.8)) == "13 h 17"
+    assert plain(EN.duration(796.8)) == "13 h 17 min"

@@ -236,8 +236,18 @@ class I18n:
         if unit == "currency":
             return self.money(value, currency, 0)
         if unit == "minutes":
-            return f"{self.number(value)}{NNBSP}min"
+            return self.duration(value)
         return self.number(value)
+
+    def duration(self, minutes: float | None) -> str:
+        """Minutes as a reader says them: "42 min", "13 h 17"."""
+        if minutes is None:
+            return "—"
+        if minutes < 60:
+            return f"{self.number(minutes)}{NNBSP}min"
+        hours, rest = divmod(round(minutes), 60)
+        tail = "" if self.lang == "fr" else f"{NNBSP}min"
+        return f"{self.number(hours)}{NNBSP}h{NNBSP}{rest:02d}{tail}"
 
     def needed(self, value: float | None, unit: str, metric: str, currency: str) -> str:
         """What it takes per month, with its unit: "+16 abonnés", "+0,3 point"."""
