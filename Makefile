@@ -39,6 +39,12 @@ demo: $(VENV)/.installed
 	$(CMKIT) -w $(WS) publish --due --outbox $(OUT)/outbox
 	@echo "\n== cmkit today — the day's checklist across clients"
 	-$(CMKIT) -w $(WS) today  # exit 1 flags what needs attention: shown, not fatal
+	@echo "\n== cmkit inbox — mentions and comments to answer, complaints first"
+	$(CMKIT) -w $(WS) inbox
+	@echo "\n== cmkit campaigns — paid campaigns: spend, pacing, CPC/CPM/CPA/ROAS"
+	$(CMKIT) -w $(WS) campaigns
+	@echo "\n== cmkit watch — the week's watch digest (stored items: --no-fetch stays offline)"
+	$(CMKIT) -w $(WS) watch boulangerie-martin --no-fetch --since 7d
 	@echo "\n== cmkit report — November's report for the bakery"
 	$(CMKIT) -w $(WS) report boulangerie-martin --month 2026-11 --format html -o $(OUT)/boulangerie-martin-2026-11.html
 	$(CMKIT) -w $(WS) report boulangerie-martin --month 2026-11 --format md -o $(OUT)/boulangerie-martin-2026-11.md
