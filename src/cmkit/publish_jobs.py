@@ -342,8 +342,11 @@ class Runner(Resources):
         self, job: Job, delivery: Delivery, intent: ledger.Entry, error: str
     ) -> Result:
         """The request may have gone out: look once, else leave it for the next run."""
+        then = "it is looked up before any retry"
         try:
             found = self._lookup(job, delivery, intent.ts)
+        except NotSupported:  # e.g. Telegram, Discord webhooks: nothing to read back
+            found, then = None, f"cmkit cannot look up posts on {job.network}: needs a human"
         except CmkitError:
             found = None
         if found is not None:
@@ -363,7 +366,7 @@ class Runner(Resources):
         return self._result(
             job,
             "unknown",
-            f"{error}; it is looked up before any retry",
+            f"{error}; {then}",
             hint=resolve_hint(job),
             key=delivery.idempotency_key,
         )

@@ -126,7 +126,16 @@ class TelegramConnector(BaseConnector):
         try:
             response = client.request("POST", method, **kwargs)
         except httpx.TransportError as exc:
-            raise client.transport_error(exc) from None
+            error = client.transport_error(exc)
+            if isinstance(error, OutcomeUnknown):
+                raise OutcomeUnknown(
+                    error.message.replace(
+                        "the post may have gone out", "the message may be in the channel"
+                    ),
+                    "look at the channel; cmkit does not resend it without you",
+                    retryable=True,
+                ) from None
+            raise error from None
         try:
             body = response.json()
         except ValueError:
