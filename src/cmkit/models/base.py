@@ -58,6 +58,11 @@ def _parse_time(value: object) -> object:
     return value
 
 
+def _text(value: object) -> object:
+    # a French département written as `region: 57` is a number in YAML: take it as text
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _upper(value: object) -> object:
     return value.upper() if isinstance(value, str) else value
 
@@ -68,6 +73,7 @@ def _hashtag(value: object) -> object:
     return value
 
 
+Region = Annotated[str, BeforeValidator(_text), Field(examples=["QC", "57"])]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
 Locale = Annotated[

@@ -9,7 +9,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from ..networks import Network
-from .base import CountryCode, Slug, StrictModel, TimeOfDay
+from .base import CountryCode, Region, Slug, StrictModel, TimeOfDay
 from .post import Format
 from .workspace import Weekday
 
@@ -57,7 +57,7 @@ class Highlight(StrictModel):
 
 class Holidays(StrictModel):
     country: CountryCode | None = Field(default=None, description="default: client's country")
-    region: str | None = None
+    region: Region | None = None
     commercial: bool = Field(default=True, description="sales, Black Friday, Mother's Day…")
 
 

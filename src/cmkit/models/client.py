@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..networks import Network
-from .base import CountryCode, EnvVarName, Language, Locale, StrictModel, TimeZoneName, Url
+from .base import CountryCode, EnvVarName, Language, Locale, Region, StrictModel, TimeZoneName, Url
 
 
 class Account(StrictModel):
@@ -59,7 +59,7 @@ class Client(StrictModel):
     name: str = Field(min_length=1)
     timezone: TimeZoneName | None = Field(default=None, description="default: cmkit.yaml's")
     country: CountryCode | None = Field(default=None, description="ISO 3166 code, for holidays")
-    region: str | None = Field(default=None, description="subdivision for holidays, e.g. QC")
+    region: Region | None = Field(default=None, description="subdivision for holidays, e.g. QC")
     locales: list[Locale] = Field(default_factory=list, description="first is the default")
     report_language: Language | None = None
     accounts: dict[Network, Account] = Field(default_factory=dict)
