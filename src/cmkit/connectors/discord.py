@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -38,7 +37,6 @@ from .base import (
     ConnectorError,
     Delivery,
     MediaFile,
-    NotSupported,
     OutcomeUnknown,
     Progress,
     PublishResult,
@@ -261,14 +259,6 @@ class DiscordConnector(BaseConnector):
             except ConnectorError:
                 self._guild = ""  # the message is posted: a missing link must not undo that
         return self._guild or None
-
-    def find_published(
-        self, delivery: Delivery, since: datetime, state: dict[str, str]
-    ) -> PublishResult | None:
-        raise NotSupported(
-            "discord: a webhook cannot list the channel's messages",
-            f"look at the channel for a message sent around {since:%H:%M} UTC",
-        )
 
     # --- account ------------------------------------------------------------------------
 

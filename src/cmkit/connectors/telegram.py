@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .. import text as counting
@@ -36,7 +36,6 @@ from .base import (
     ConnectorError,
     Delivery,
     MediaFile,
-    NotSupported,
     OutcomeUnknown,
     Progress,
     PublishResult,
@@ -306,14 +305,6 @@ class TelegramConnector(BaseConnector):
         if chat_id.startswith("-100"):
             return f"https://t.me/c/{chat_id[4:]}/{message_id}"  # members of the channel only
         return None
-
-    def find_published(
-        self, delivery: Delivery, since: datetime, state: dict[str, str]
-    ) -> PublishResult | None:
-        raise NotSupported(
-            "telegram: the Bot API cannot read a channel's messages back",
-            f"look at the channel {self.chat} for a post sent around {since:%H:%M} UTC",
-        )
 
     # --- account and metrics ------------------------------------------------------------
 
