@@ -38,24 +38,26 @@ WORDS = [
     "dimanche",
     "marché",
 ]
-# a real 1×1 JPEG: media files exist and are images, without bloating the benchmark
-JPEG = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b"
-    "0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e3334"
-    "32ffc0000b080001000101011100ffc4001f0000010501010101010100000000000000000102030405060708"
-    "090a0bffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114"
-    "328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748"
-    "494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999a"
-    "a2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7"
-    "e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9"
-)
+
+
+def jpeg() -> bytes:
+    """A real square JPEG, small on disk: the media rules see a picture every network takes."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1080), (214, 140, 69)).save(buffer, "JPEG", quality=60)
+    return buffer.getvalue()
 
 
 def client_files(slug: str, rng: random.Random) -> dict[str, str]:
     networks = rng.sample(NETWORKS, 4)
     accounts = "".join(
         f'  {n}:\n    handle: "@{slug}"\n    token_env: {slug.upper().replace("-", "_")}_'
-        f"{n.upper()}\n" + ("    instance: https://mastodon.example\n" if n == "mastodon" else "")
+        f"{n.upper()}\n"
+        + ("    instance: https://mastodon.example\n" if n == "mastodon" else "")
+        + ('    id: "urn:li:organization:1"\n' if n == "linkedin" else "")
         for n in networks
     )
     return {
@@ -89,6 +91,7 @@ def generate(out: Path, clients: int, posts: int) -> None:
     out.mkdir(parents=True)
     (out / "cmkit.yaml").write_text("timezone: Europe/Paris\nlocale: fr-FR\n")
     start = datetime(2026, 12, 1, 8, 0)
+    picture = jpeg()
     for c in range(clients):
         slug = f"client-{c:03d}"
         folder = out / "clients" / slug
@@ -99,13 +102,14 @@ def generate(out: Path, clients: int, posts: int) -> None:
         for name, content in files.items():
             (folder / name).write_text(content, encoding="utf-8")
         for i in range(5):
-            (folder / "media" / f"photo-{i}.jpg").write_bytes(JPEG)
+            (folder / "media" / f"photo-{i}.jpg").write_bytes(picture)
         for p in range(posts):
             at = start + timedelta(hours=7 * p, minutes=rng.choice([0, 15, 30, 45]))
             chosen = rng.sample(networks, rng.randint(1, 3))
+            # Instagram takes no post without a picture
             media = (
                 ""
-                if p % 3
+                if p % 3 and "instagram" not in chosen
                 else (f'media:\n  - path: media/photo-{p % 5}.jpg\n    alt: "Photo {p}"\n')
             )
             variant = (
