@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -331,58 +331,16 @@ class LinkedInConnector(BaseConnector):
         return int(size) if isinstance(size, int | float) else None
 
     def account_metrics(self, day: date) -> AccountMetrics:
+        from .linkedin_stats import page_day
+
         self._page_only("account metrics")
-        start = int(datetime.combine(day, time(), UTC).timestamp() * 1000)
-        end = start + int(timedelta(days=1).total_seconds() * 1000)
-        query = (
-            f"q=organizationalEntity&organizationalEntity={encoded(self.author)}"
-            f"&timeIntervals=(timeRange:(start:{start},end:{end}),timeGranularityType:DAY)"
-        )
-        body = self.api().get(f"rest/organizationalEntityShareStatistics?{query}")
-        totals = _totals(body)
-        return AccountMetrics(
-            Network.LINKEDIN,
-            day,
-            followers=self._followers(),
-            impressions=_int(totals.get("impressionCount")),
-            reach=_int(totals.get("uniqueImpressionsCount")),
-            extra={k: float(totals[k]) for k in ("clickCount", "engagement") if k in totals},
-        )
+        return page_day(self.api(), self.author, day, self._followers())
 
     def post_metrics(self, remote_ids: list[str], day: date) -> list[PostMetrics]:
+        from .linkedin_stats import page_posts
+
         self._page_only("post metrics")
-        out: list[PostMetrics] = []
-        for kind in ("share", "ugcPost"):
-            urns = [u for u in remote_ids if u.startswith(f"urn:li:{kind}:")]
-            if not urns:
-                continue
-            listed = ",".join(encoded(u) for u in urns)
-            query = (
-                f"q=organizationalEntity&organizationalEntity={encoded(self.author)}"
-                f"&{kind}s=List({listed})"
-            )
-            body = self.api().get(f"rest/organizationalEntityShareStatistics?{query}")
-            for element in body.get("elements") or []:
-                urn = str(element.get(kind) or "")
-                stats = element.get("totalShareStatistics") or {}
-                out.append(
-                    PostMetrics(
-                        Network.LINKEDIN,
-                        urn,
-                        day,
-                        impressions=_int(stats.get("impressionCount")),
-                        likes=_int(stats.get("likeCount")),
-                        comments=_int(stats.get("commentCount")),
-                        shares=_int(stats.get("shareCount")),
-                        clicks=_int(stats.get("clickCount")),
-                        extra={
-                            k: float(stats[k])
-                            for k in ("uniqueImpressionsCount", "engagement")
-                            if k in stats
-                        },
-                    )
-                )
-        return out
+        return page_posts(self.api(), self.author, remote_ids, day)
 
     def _page_only(self, what: str) -> None:
         if not self.is_page:
@@ -409,16 +367,3 @@ def _image_ids(post: dict[str, Any]) -> set[str]:
 
 def _words(text: str) -> str:
     return " ".join(text.split())
-
-
-def _totals(body: dict[str, Any]) -> dict[str, Any]:
-    totals: dict[str, float] = {}
-    for element in body.get("elements") or []:
-        for key, value in (element.get("totalShareStatistics") or {}).items():
-            if isinstance(value, int | float):
-                totals[key] = totals.get(key, 0) + value
-    return totals
-
-
-def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, int | float) else None
