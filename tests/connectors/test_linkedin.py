@@ -116,6 +116,7 @@ def test_hostile_text_arrives_whole(ws: NetWorkspace, fake: FakeLinkedIn) -> Non
         "Atelier (enfants) samedi",
         "Tarif_réduit *demain* ~ <3",
         "https://boulangerie-martin.fr/a_(b)?x=1#tarifs et (fin)",
+        "Voir boulangerie-martin.fr/pain_de_mie (sans protocole)",
         "Merci @[Boulangerie Martin](urn:li:organization:5515715) ! [photos]",
         "\\ | { } @ [ ] ( ) < > # * _ ~",
     ],

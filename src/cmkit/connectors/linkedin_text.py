@@ -9,8 +9,8 @@ little-text-format: "All reserved characters need to be escaped with a backslash
 even if those characters are not used in one of the supported elements").
 
 `escape` leaves three things as written: hashtags and mentions (they are little
-elements), and URLs, which LinkedIn turns into links — a backslash inside one would
-break the link. `plain` reads little back as the text a reader sees, so a post found
+elements), and http(s) URLs, which LinkedIn turns into links — a backslash inside one
+would break the link. `plain` reads little back as the text a reader sees, so a post found
 on LinkedIn can be compared with the one cmkit sent.
 """
 
@@ -39,10 +39,10 @@ def kept_spans(text: str) -> list[tuple[int, int]]:
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
-    for entity in [
-        *twitter.extract_urls_with_indices(text),
-        *twitter.extract_hashtags_with_indices(text),
-    ]:
+    urls = [
+        e for e in twitter.extract_urls_with_indices(text) if re.match(r"https?://", e.value, re.I)
+    ]  # a bare domain (shop.fr/a_b) is plain text to LinkedIn: its characters are escaped
+    for entity in [*urls, *twitter.extract_hashtags_with_indices(text)]:
         if free(entity.start, entity.end):
             spans.append((entity.start, entity.end))
             taken.append((entity.start, entity.end))
