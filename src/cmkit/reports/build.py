@@ -118,7 +118,7 @@ def build_report(
     )
     top, bottom = bd.top_and_bottom(results)
     plan = adherence(space, period, now, in_period, config.publish.grace_minutes)
-    paid = campaigns(space.campaigns, period, as_of, _currency(space))
+    paid = campaigns(space.campaigns, period, as_of, _currency(space), space.data_dir)
     by_format, by_pillar = bd.by_format(results), bd.by_pillar(results)
     by_hour, heat = bd.by_hour(past), bd.heatmap(past)
     by_hashtag = bd.by_hashtag(results)
