@@ -8,8 +8,8 @@ one, records it in the ledger before posting, and in the `done` line's `extra`.
 
 Each service returns the same short link for the same long one (Bit.ly by design,
 Shlink with `findIfExists`, YOURLS by its "already exists" answer), so a retry does
-not pile up links. The key is read like a network token (environment, git-ignored
-.env, or the keyring entry `<client>/shortener`) and never printed.
+not pile up links. The key is read like a network token — the environment, a
+git-ignored .env, or the keyring entry `cmkit <client>/shortener` — and never printed.
 
 - Bit.ly v4: `POST https://api-ssl.bitly.com/v4/shorten` {long_url, domain}, Bearer;
   the answer's `link` (dev.bitly.com/api-reference/#createBitlink);
@@ -122,8 +122,7 @@ def _short_in(kind: str, body: dict[str, Any]) -> str | None:
 def _hint(config: Shortener, status: int) -> str:
     if status in (401, 403):
         return (
-            f"check the key in {config.token_env} (or `cmkit secrets set CLIENT/shortener`); "
-            "see docs/links.md"
+            f"check the key in {config.token_env} (environment or .env); see docs/links.md"
         )
     return "the post goes out with its full link; see docs/links.md"
 
