@@ -19,10 +19,6 @@ class Weekday(StrEnum):
     SAT = "sat"
     SUN = "sun"
 
-    @property
-    def index(self) -> int:
-        return list(Weekday).index(self)
-
 
 class MonthlyTask(StrictModel):
     task: str
