@@ -121,9 +121,7 @@ def _short_in(kind: str, body: dict[str, Any]) -> str | None:
 
 def _hint(config: Shortener, status: int) -> str:
     if status in (401, 403):
-        return (
-            f"check the key in {config.token_env} (environment or .env); see docs/links.md"
-        )
+        return f"check the key in {config.token_env} (environment or .env); see docs/links.md"
     return "the post goes out with its full link; see docs/links.md"
 
 
