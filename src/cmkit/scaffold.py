@@ -17,9 +17,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import scaffold_text as text
-from .diagnostics import CmkitError, Problem
+from .diagnostics import CmkitError, Problem, suggest
 from .models import Client, WorkspaceConfig
-from .diagnostics import suggest
 from .networks import Network, parse_network
 from .schema import SCHEMA_DIR, modeline, write_schemas
 from .workspace import CLIENTS_DIR, CONFIG_FILE, load_model

@@ -17,9 +17,8 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from .diagnostics import CmkitError
+from .diagnostics import CmkitError, suggest
 from .models import FILE_KINDS
-from .diagnostics import suggest
 from .networks import Network
 from .schema_text import FIELD_TEXT, KIND_TEXT
 

@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Problem
-from .diagnostics import suggest
+from .diagnostics import Problem, suggest
 from .yamlio import Parsed
 
 M = TypeVar("M", bound=BaseModel)

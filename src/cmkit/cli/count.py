@@ -64,8 +64,7 @@ def count(
     With -, the text is read from standard input (one final newline is dropped).
     Exit code 0 when the text fits, 1 when it does not, 2 on usage errors.
     """
-    from ..diagnostics import CmkitError
-    from ..models.base import suggest
+    from ..diagnostics import CmkitError, suggest
     from ..networks import Network, parse_network
     from ..text import count as measure
 

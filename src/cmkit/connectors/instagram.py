@@ -137,7 +137,11 @@ class InstagramConnector(ContainerConnector):
             )
         # a caption that already sends readers to the bio ("lien en bio", "link in bio")
         # has done what this warning asks
-        if delivery.link and delivery.link not in caption.urls and "bio" not in delivery.text.lower():
+        if (
+            delivery.link
+            and delivery.link not in caption.urls
+            and "bio" not in delivery.text.lower()
+        ):
             issues.append(
                 CheckIssue(
                     "link/not-sent",
