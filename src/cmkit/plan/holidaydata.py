@@ -9,14 +9,14 @@ missing or unreadable cache only costs that tenth of a second.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from ..cache import read_json, write_json
 
 
 @dataclass(frozen=True)
@@ -52,23 +52,11 @@ def _cache_file(key: str) -> Path:
 
 
 def _remembered(key: str) -> Any:
-    try:
-        return json.loads(_cache_file(key).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
+    return read_json(_cache_file(key))
 
 
 def _remember(key: str, value: Any) -> None:
-    target = _cache_file(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=target.parent, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as handle:
-            json.dump(value, handle, ensure_ascii=False)
-        Path(handle.name).replace(target)
-    except OSError:
-        pass
+    write_json(_cache_file(key), value)
 
 
 @cache

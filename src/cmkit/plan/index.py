@@ -11,10 +11,6 @@ YAML loader nor the file models: only a changed client is loaded and validated.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -158,10 +154,9 @@ class PlanClient:
             unreadable,
         )
 
-    def to_json(self, fp: str) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "v": FORMAT_VERSION,
-            "fp": fp,
             "tz": self.tz.key,
             "locale": self.locale,
             "client": self.client.to_json(),
@@ -194,15 +189,11 @@ class PlanWorkspace:
 
 def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) -> PlanWorkspace:
     """The plan of the named clients (all when none)."""
-    from ..layout import CLIENTS_DIR, CONFIG_FILE, unknown_client
-    from ..lint.cache import fingerprint
+    from ..cache import fingerprint, load_entry, save_entry
+    from ..layout import CLIENTS_DIR, CONFIG_FILE, client_slugs, unknown_client
 
     base = root / CLIENTS_DIR
-    known = (
-        sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if base.is_dir()
-        else []
-    )
+    known = client_slugs(root)
     wanted = list(slugs)
     for slug in wanted:
         if slug not in known:
@@ -218,8 +209,8 @@ def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) 
     for slug in wanted or known:
         folder = base / slug
         fp, _ = fingerprint(folder, config_fp)
-        data = _read(_cache_file(root, slug)) if use_cache else None
-        if data is not None and data.get("v") == FORMAT_VERSION and data.get("fp") == fp:
+        data = load_entry(root, slug, fp, kind="plan") if use_cache else None
+        if data is not None and data.get("v") == FORMAT_VERSION:
             try:
                 clients.append(PlanClient.from_json(slug, folder, data))
                 continue
@@ -228,7 +219,7 @@ def load_plan(root: Path, slugs: Iterable[str] = (), *, use_cache: bool = True) 
         plan = _load_client(root, folder)
         clients.append(plan)
         if use_cache:
-            _write(_cache_file(root, slug), plan.to_json(fp))
+            save_entry(root, slug, fp, plan.to_json(), kind="plan")
     return PlanWorkspace(root, config, clients)
 
 
@@ -254,9 +245,10 @@ def _config_model(root: Path) -> Any:
 
 
 def _load_config(root: Path, config_fp: str, use_cache: bool) -> WorkspaceSettings:
-    target = _cache_file(root, ".cmkit.yaml")
-    data = _read(target) if use_cache else None
-    if data is not None and data.get("v") == FORMAT_VERSION and data.get("fp") == config_fp:
+    from ..cache import load_entry, save_entry
+
+    data = load_entry(root, ".cmkit.yaml", config_fp, kind="plan") if use_cache else None
+    if data is not None and data.get("v") == FORMAT_VERSION:
         try:
             return WorkspaceSettings.from_json(data["config"])
         except (KeyError, TypeError, ValueError):
@@ -265,32 +257,6 @@ def _load_config(root: Path, config_fp: str, use_cache: bool) -> WorkspaceSettin
 
     settings = WorkspaceSettings.from_model(_config_model(root) or WorkspaceConfig())
     if use_cache:
-        _write(target, {"v": FORMAT_VERSION, "fp": config_fp, "config": settings.to_json()})
+        payload = {"v": FORMAT_VERSION, "config": settings.to_json()}
+        save_entry(root, ".cmkit.yaml", config_fp, payload, kind="plan")
     return settings
-
-
-def _cache_file(root: Path, name: str) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "cmkit" / "plan" / key / f"{name}.json"
-
-
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write(target: Path, payload: dict[str, Any]) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=target.parent, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as handle:
-            # dumps, not dump: the C encoder, not the streaming Python one
-            handle.write(json.dumps(payload, ensure_ascii=False, default=str))
-        Path(handle.name).replace(target)
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only or odd cache only costs time
