@@ -65,7 +65,9 @@ class LinkedInConnector(BaseConnector):
             return f"urn:li:organization:{raw}"
         if not re.fullmatch(r"urn:li:(person|organization):[\w-]+", raw):
             raise ConnectorError(
-                f"linkedin: the account id '{raw}' is not an author URN",
+                f"linkedin: the account id '{raw}' is not an author URN"
+                if raw
+                else "linkedin: no author id yet: cmkit cannot post for this account",
                 'set `id: "urn:li:organization:123"` (a Page) or `id: "urn:li:person:abc"` '
                 f"(a member) under accounts.linkedin in client.yaml; see {DOCS}",
             )
