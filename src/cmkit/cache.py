@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3  # bump when what an entry holds changes
 SKIP = {"reports", ".git"}
 
 

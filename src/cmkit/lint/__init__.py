@@ -26,7 +26,7 @@ def check_workspace(
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
     from ..layout import CLIENTS_DIR, client_slugs, unknown_client
-    from .campaigns import ended_without_results
+    from .campaigns import no_results_problems
     from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR
@@ -60,7 +60,7 @@ def check_workspace(
     for slug in slugs:
         problems += results[slug].problems
         problems += missed_posts(results[slug].posts, grace)
-        problems += ended_without_results(base / slug, root, _today())
+        problems += no_results_problems(results[slug].campaigns, _today())
     return sorted(set(problems))
 
 
@@ -125,7 +125,7 @@ def lint_client(root: Path, slug: str) -> ClientResult:
     from ..layout import CLIENTS_DIR
     from ..models import WorkspaceConfig
     from ..workspace import Workspace, load_client, load_model
-    from .campaigns import check_campaigns
+    from .campaigns import awaiting_results, check_campaigns
     from .connectors import check_connectors
     from .content import check_content
     from .plan import check_plan
@@ -162,4 +162,4 @@ def lint_client(root: Path, slug: str) -> ClientResult:
         )
         for p in space.posts
     ]
-    return ClientResult(problems, posts)
+    return ClientResult(problems, posts, awaiting_results(space.root, root))

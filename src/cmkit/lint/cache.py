@@ -3,7 +3,7 @@ summaries the clock-dependent rules need, so an unchanged client is never re-rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,10 +27,20 @@ class PostSummary(NamedTuple):
     timed: bool  # has a time of day, not just a date
 
 
+class PendingCampaign(NamedTuple):
+    """A campaign with no result entered yet: the clock decides when that is a problem."""
+
+    rel: str
+    line: int
+    col: int
+    end: str  # ISO date
+
+
 @dataclass
 class ClientResult:
     problems: list[Problem]
     posts: list[PostSummary]
+    campaigns: list[PendingCampaign] = field(default_factory=list)
 
 
 def _problems(rows: list[dict[str, object]]) -> list[Problem]:
@@ -43,7 +53,8 @@ def load_cached(root: Path, slug: str, fp: str) -> ClientResult | None:
         return None
     try:
         posts = [PostSummary._make([*p[:6], tuple(p[6]), tuple(p[7]), p[8]]) for p in data["posts"]]
-        return ClientResult(_problems(data["problems"]), posts)
+        campaigns = [PendingCampaign._make(c) for c in data.get("campaigns", [])]
+        return ClientResult(_problems(data["problems"]), posts, campaigns)
     except (KeyError, TypeError, IndexError, ValueError):
         return None
 
@@ -52,6 +63,7 @@ def save_cached(root: Path, slug: str, fp: str, result: ClientResult) -> None:
     payload: dict[str, object] = {
         "problems": [p.to_dict() for p in result.problems],
         "posts": [list(p) for p in result.posts],
+        "campaigns": [list(c) for c in result.campaigns],
     }
     save_entry(root, f"client-{slug}", fp, payload)
 

@@ -3,22 +3,22 @@ campaign, spend over budget (hand-entered and imported together), and a campaign
 ended days ago with no result entered.
 
 The last one depends on the date, so it is not part of the cached per-client result:
-`ended_without_results` runs on every check, reading only the campaign files.
+`no_results_problems` runs on every check, on facts the check cache keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Problem
 from ..yamlio import Parsed, parse_yaml, read_text
+from .cache import PendingCampaign
 from .rules import severity
 
 if TYPE_CHECKING:
-    from ..models import Campaign
     from ..workspace import ClientSpace
 
 # results (conversions, revenue) settle a few days after the last ad is shown
@@ -93,43 +93,54 @@ def check_campaigns(space: ClientSpace, rel: Callable[[Path], str]) -> Iterator[
             )
 
 
-def ended_without_results(folder: Path, root: Path, today: date) -> Iterator[Problem]:
-    """Campaigns that ended more than RESULTS_GRACE_DAYS ago with no result, hand-entered or
-    imported. Reads only the campaign files, so it can run on every check."""
+def awaiting_results(folder: Path, root: Path) -> list[PendingCampaign]:
+    """Campaigns with no result yet, hand-entered or imported: facts the cache keeps, so
+    `no_results_problems` can judge them against the clock on every check."""
     from ..campaigns import store
     from ..campaigns.metrics import merge
     from ..diagnostics import CmkitError, relpath
     from ..models import Campaign
     from ..validation import validate
 
+    found: list[PendingCampaign] = []
     campaigns = folder / "campaigns"
     if not campaigns.is_dir():
-        return
+        return found
     for path in sorted(campaigns.glob("*.y*ml")):
         rel = relpath(path, root)
         doc = _doc(path, rel)
         if doc is None:
             continue
         campaign, _ = validate(Campaign, doc, rel)
-        if campaign is None or campaign.end + timedelta(days=RESULTS_GRACE_DAYS) >= today:
+        if campaign is None:
             continue
         try:
             rows, _ = store.read(folder / "data", path.stem)
         except CmkitError:
             rows = []
-        if merge(campaign, rows).has_results:
-            continue
-        yield _no_results(rel, doc, campaign, today)
+        if not merge(campaign, rows).has_results:
+            found.append(PendingCampaign(rel, *doc.at(("end",)), campaign.end.isoformat()))
+    return found
 
 
-def _no_results(rel: str, doc: Parsed, campaign: Campaign, today: date) -> Problem:
-    ago = (today - campaign.end).days
+def no_results_problems(pending: Iterable[PendingCampaign], today: date) -> Iterator[Problem]:
+    """Rule campaign/no-results: ended more than RESULTS_GRACE_DAYS ago, still no result."""
+    for item in pending:
+        end = date.fromisoformat(item.end)
+        if end + timedelta(days=RESULTS_GRACE_DAYS) < today:
+            yield _no_results(item, end, today)
+
+
+def _no_results(item: PendingCampaign, end: date, today: date) -> Problem:
+    rel = item.rel
+    ago = (today - end).days
     client = Path(rel).parts[1] if len(Path(rel).parts) > 3 else "CLIENT"
     return Problem(
         rel,
-        *doc.at(("end",)),
+        item.line,
+        item.col,
         "campaign/no-results",
-        f"ended {ago} days ago ({campaign.end}) and no result is entered",
+        f"ended {ago} days ago ({end}) and no result is entered",
         f"enter results (clicks, conversions, revenue…) in the file, or import the ads "
         f"manager's export: cmkit campaigns import FILE --client {client} "
         f"--campaign {Path(rel).stem}",
