@@ -34,7 +34,7 @@ def _campaigns(folder: Path) -> dict[str, Campaign]:
 
 
 def campaigns_section(ctx: TodayContext) -> Section:
-    from ..lint.campaigns import RESULTS_GRACE_DAYS
+    from ..lint.timed import RESULTS_GRACE_DAYS
     from . import view
 
     items = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..diagnostics import Problem
 from .cache import ClientResult, PostSummary, fingerprint, load_cached, save_cached
-from .timed import missed_posts
+from .timed import missed_posts, no_results_problems
 
 PARALLEL_MIN_FILES = 600  # below this, forking workers costs more than it saves
 
@@ -26,7 +26,6 @@ def check_workspace(
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
     from ..layout import CLIENTS_DIR, client_slugs, unknown_client
-    from .campaigns import no_results_problems
     from .secrets import env_tracked, workspace_files
 
     base = root / CLIENTS_DIR

@@ -3,13 +3,12 @@ campaign, spend over budget (hand-entered and imported together), and a campaign
 ended days ago with no result entered.
 
 The last one depends on the date, so it is not part of the cached per-client result:
-`no_results_problems` runs on every check, on facts the check cache keeps.
+`timed.no_results_problems` runs on every check, on facts the check cache keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from ..workspace import ClientSpace
 
 # results (conversions, revenue) settle a few days after the last ad is shown
-RESULTS_GRACE_DAYS = 3
 
 
 def _file(folder: Path, campaign_id: str) -> Path:
@@ -121,28 +119,3 @@ def awaiting_results(folder: Path, root: Path) -> list[PendingCampaign]:
         if not merge(campaign, rows).has_results:
             found.append(PendingCampaign(rel, *doc.at(("end",)), campaign.end.isoformat()))
     return found
-
-
-def no_results_problems(pending: Iterable[PendingCampaign], today: date) -> Iterator[Problem]:
-    """Rule campaign/no-results: ended more than RESULTS_GRACE_DAYS ago, still no result."""
-    for item in pending:
-        end = date.fromisoformat(item.end)
-        if end + timedelta(days=RESULTS_GRACE_DAYS) < today:
-            yield _no_results(item, end, today)
-
-
-def _no_results(item: PendingCampaign, end: date, today: date) -> Problem:
-    rel = item.rel
-    ago = (today - end).days
-    client = Path(rel).parts[1] if len(Path(rel).parts) > 3 else "CLIENT"
-    return Problem(
-        rel,
-        item.line,
-        item.col,
-        "campaign/no-results",
-        f"ended {ago} days ago ({end}) and no result is entered",
-        f"enter results (clicks, conversions, revenue…) in the file, or import the ads "
-        f"manager's export: cmkit campaigns import FILE --client {client} "
-        f"--campaign {Path(rel).stem}",
-        severity("campaign/no-results"),
-    )
