@@ -16,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .base import (
@@ -235,6 +236,24 @@ class ContainerConnector(BaseConnector):
 
     def text(self, delivery: Delivery) -> str:
         return delivery.text.strip()
+
+    def item(self, item: MediaFile, delivery: Delivery) -> dict[str, Any]:
+        """The container fields of one picture or video."""
+        raise NotImplementedError
+
+    def container(self, api: GraphApi, data: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def carousel(self, api: GraphApi, delivery: Delivery, text: str | None) -> str:
+        """One container per item, each waited for, then the CAROUSEL holding them."""
+        children = []
+        for media in delivery.media:
+            child = self.container(api, {**self.item(media, delivery), "is_carousel_item": True})
+            # a carousel can only be made of items Meta has fetched and processed
+            self.ready(api, child, VIDEO_TIMEOUT if is_video(media) else IMAGE_TIMEOUT)
+            children.append(child)
+        data = {"media_type": "CAROUSEL", "children": ",".join(children), self.text_field: text}
+        return self.container(api, data)
 
     def publish(self, delivery: Delivery, progress: Progress) -> PublishResult:
         api = self.api()

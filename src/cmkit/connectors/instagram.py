@@ -36,8 +36,6 @@ from .base import (
 )
 from .graph import FACEBOOK_HOST, GraphApi, api_version
 from .graph_media import (
-    IMAGE_TIMEOUT,
-    VIDEO_TIMEOUT,
     ContainerConnector,
     FetchRules,
     check_fetched_media,
@@ -175,21 +173,13 @@ class InstagramConnector(ContainerConnector):
     def create(self, api: GraphApi, delivery: Delivery) -> str:
         caption = self.text(delivery) or None
         if len(delivery.media) == 1:
-            data = self._item(delivery.media[0], delivery)
+            data = self.item(delivery.media[0], delivery)
             if is_video(delivery.media[0]):
                 data["media_type"] = "REELS"  # single feed videos are reels since 2023
-            return self._container(api, {**data, "caption": caption})
-        children = []
-        for item in delivery.media:
-            child = self._container(api, {**self._item(item, delivery), "is_carousel_item": True})
-            # a carousel can only be made of items Meta has fetched and processed
-            self.ready(api, child, VIDEO_TIMEOUT if is_video(item) else IMAGE_TIMEOUT)
-            children.append(child)
-        return self._container(
-            api, {"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption}
-        )
+            return self.container(api, {**data, "caption": caption})
+        return self.carousel(api, delivery, caption)
 
-    def _item(self, item: MediaFile, delivery: Delivery) -> dict[str, Any]:
+    def item(self, item: MediaFile, delivery: Delivery) -> dict[str, Any]:
         url = public_url(delivery.account.media_base_url, item)
         if url is None:
             raise ConnectorError(
@@ -200,7 +190,7 @@ class InstagramConnector(ContainerConnector):
             return {"media_type": "VIDEO", "video_url": url}
         return {"image_url": url, "alt_text": item.alt}
 
-    def _container(self, api: GraphApi, data: dict[str, Any]) -> str:
+    def container(self, api: GraphApi, data: dict[str, Any]) -> str:
         body = api.post(f"{self.user}/media", data, needs=self.publish_permission)
         return str(body["id"])
 

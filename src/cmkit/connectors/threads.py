@@ -40,7 +40,6 @@ from .graph import same_text as _same
 from .graph_media import (
     IMAGE_TIMEOUT,
     RESUME_TIMEOUT,
-    VIDEO_TIMEOUT,
     ContainerConnector,
     FetchRules,
     check_fetched_media,
@@ -176,20 +175,12 @@ class ThreadsConnector(ContainerConnector):
         text = self.text(delivery) or None
         if not delivery.media:
             data = {"media_type": "TEXT", "text": text, "link_attachment": delivery.link}
-            return self._container(api, data)
+            return self.container(api, data)
         if len(delivery.media) == 1:
-            return self._container(api, {**self._item(delivery.media[0], delivery), "text": text})
-        children = []
-        for item in delivery.media:
-            child = self._container(api, {**self._item(item, delivery), "is_carousel_item": True})
-            # a carousel can only be made of items Meta has fetched and processed
-            self.ready(api, child, VIDEO_TIMEOUT if is_video(item) else IMAGE_TIMEOUT)
-            children.append(child)
-        return self._container(
-            api, {"media_type": "CAROUSEL", "children": ",".join(children), "text": text}
-        )
+            return self.container(api, {**self.item(delivery.media[0], delivery), "text": text})
+        return self.carousel(api, delivery, text)
 
-    def _item(self, item: MediaFile, delivery: Delivery) -> dict[str, Any]:
+    def item(self, item: MediaFile, delivery: Delivery) -> dict[str, Any]:
         url = public_url(delivery.account.media_base_url, item)
         if url is None:
             raise ConnectorError(
@@ -200,13 +191,13 @@ class ThreadsConnector(ContainerConnector):
             return {"media_type": "VIDEO", "video_url": url, "alt_text": item.alt}
         return {"media_type": "IMAGE", "image_url": url, "alt_text": item.alt}
 
-    def _container(self, api: GraphApi, data: dict[str, Any], needs: str = "") -> str:
+    def container(self, api: GraphApi, data: dict[str, Any], needs: str = "") -> str:
         body = api.post(f"{self.user}/threads", data, needs=needs or self.publish_permission)
         return str(body["id"])
 
     def _reply(self, text: str, to: str, timeout: float) -> PublishResult:
         api = self.api()
-        container = self._container(
+        container = self.container(
             api, {"media_type": "TEXT", "text": text, "reply_to_id": to}, REPLIES
         )
         return self.finish(
