@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..diagnostics import CmkitError
-from ..models import Account
 from ..networks import Limits, Network
+
+if TYPE_CHECKING:  # the models import pydantic: `today` and `check` stay lighter without it
+    from ..models import Account
 
 
 @dataclass(frozen=True)
