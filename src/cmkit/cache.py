@@ -35,18 +35,27 @@ def fingerprint(folder: Path, config_fp: str) -> tuple[str, int]:
     """(key of the folder's current content, number of files in it)."""
     if not _STAMP:
         _STAMP.append(_code_stamp())
-    digest = hashlib.sha256(f"{FORMAT}|{_STAMP[0]}|{config_fp}".encode())
-    count = 0
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP)
-        for name in sorted(filenames):
-            try:
-                stat = os.stat(os.path.join(dirpath, name))  # noqa: PTH116, PTH118 - hot loop
-            except OSError:
+    lines = [f"{FORMAT}|{_STAMP[0]}|{config_fp}"]
+    _stat_lines(str(folder), lines)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest(), len(lines) - 1
+
+
+def _stat_lines(folder: str, lines: list[str]) -> None:
+    # scandir, not os.walk + os.stat: this runs on every check over every file
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if entry.name not in SKIP:
+                    _stat_lines(entry.path, lines)
                 continue
-            digest.update(f"{dirpath}/{name}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
-            count += 1
-    return digest.hexdigest(), count
+            stat = entry.stat()
+        except OSError:
+            continue
+        lines.append(f"{entry.path}:{stat.st_mtime_ns}:{stat.st_size}")
 
 
 def cache_dir(root: Path, kind: str = "check") -> Path:
