@@ -137,24 +137,41 @@ def tracked_files(root: Path) -> list[Path] | None:
     return [base / name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
 
 
-_TRACKED: dict[Path, list[Path] | None] = {}
+_TRACKED: dict[Path, dict[str, list[Path]] | None] = {}
 
 
 def workspace_files(root: Path, folder: Path) -> list[Path]:
     """Text files under folder that would be committed (git's view when available)."""
     if root not in _TRACKED:  # one `git ls-files` per workspace, shared by forked workers
-        _TRACKED[root] = tracked_files(root)
-    files = _TRACKED[root]
-    if files is None:
+        tracked = tracked_files(root)
+        _TRACKED[root] = None if tracked is None else _by_client(root, tracked)
+    by_client = _TRACKED[root]
+    if by_client is None:
         files = [
             p
             for p in folder.rglob("*")
             if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))
         ]
+    elif folder == root:
+        files = [p for group in by_client.values() for p in group]
     else:
-        prefix = str(folder) + os.sep
-        files = [p for p in files if str(p).startswith(prefix)]
+        files = (
+            by_client.get(folder.name, [])
+            if folder.parent.name == "clients"
+            else [p for group in by_client.values() for p in group if folder in p.parents]
+        )
     return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
+
+
+def _by_client(root: Path, files: list[Path]) -> dict[str, list[Path]]:
+    """Tracked files grouped by client folder ("" for the rest): one pass, not one per client."""
+    clients = str(root / "clients") + os.sep
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        text = str(path)
+        slug = text[len(clients) :].split(os.sep, 1)[0] if text.startswith(clients) else ""
+        groups.setdefault(slug, []).append(path)
+    return groups
 
 
 def scan_files(root: Path, files: list[Path], known: dict[str, str]) -> Iterator[Problem]:
