@@ -147,11 +147,7 @@ def workspace_files(root: Path, folder: Path) -> list[Path]:
         _TRACKED[root] = None if tracked is None else _by_client(root, tracked)
     by_client = _TRACKED[root]
     if by_client is None:
-        files = [
-            p
-            for p in folder.rglob("*")
-            if p.is_file() and not (SKIP_DIRS & set(p.relative_to(folder).parts))
-        ]
+        files = _walk(folder)
     elif folder == root:
         files = [p for group in by_client.values() for p in group]
     else:
@@ -161,6 +157,16 @@ def workspace_files(root: Path, folder: Path) -> list[Path]:
             else [p for group in by_client.values() for p in group if folder in p.parents]
         )
     return [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file under folder but in SKIP_DIRS (outside git, where nothing says what is
+    committed)."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        found += [Path(top) / name for name in names]
+    return found
 
 
 def _by_client(root: Path, files: list[Path]) -> dict[str, list[Path]]:
@@ -192,6 +198,8 @@ def scan_files(root: Path, files: list[Path], known: dict[str, str]) -> Iterator
 
 def env_tracked(root: Path) -> Iterator[Problem]:
     """A .env is for secrets: it must be ignored by git, never committed."""
+    if not (root / ".env").exists():
+        return  # nothing to ask git about (and no process to start on every check)
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "ls-files", "--error-unmatch", ".env"],
