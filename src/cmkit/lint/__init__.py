@@ -3,15 +3,14 @@
 Three things keep it fast enough for a pre-commit hook on a large workspace:
 clients are linted in parallel processes when there is enough work; each client's
 result is cached outside the workspace, keyed by the size and mtime of every file
-in it (plus cmkit's own code), so an unchanged client is not re-read; and the only
-time-dependent rule (a post whose time has passed) runs on a small cached summary.
+in it (plus cmkit's own code), so an unchanged client is not re-read; and the rules
+that depend on the clock (lint/timed.py) run on small cached summaries.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Problem
@@ -56,17 +55,14 @@ def check_workspace(
     for slug, fp, _ in todo:
         save_cached(root, slug, fp, results[slug])
 
+    from ..clock import now
+
+    today = now().date()
     for slug in slugs:
         problems += results[slug].problems
         problems += missed_posts(results[slug].posts, grace)
-        problems += no_results_problems(results[slug].campaigns, _today())
+        problems += no_results_problems(results[slug].campaigns, today)
     return sorted(set(problems))
-
-
-def _today() -> date:
-    from ..clock import now
-
-    return now().date()
 
 
 def _workspace_level(root: Path, use_cache: bool) -> tuple[list[Problem], str, int]:
@@ -103,7 +99,10 @@ def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, C
     from concurrent.futures import ProcessPoolExecutor
 
     # fork: the workers inherit the imported modules instead of importing them again
-    context = multiprocessing.get_context("fork")
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform (Windows): one process it is
+        return [(slug, lint_client(root, slug)) for slug in slugs]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, len(slugs) // (workers * 4))
         return list(
