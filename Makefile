@@ -38,7 +38,7 @@ demo: $(VENV)/.installed
 	@echo "\n== cmkit publish --due — what is due now, sent to a local outbox (offline)"
 	$(CMKIT) -w $(WS) publish --due --outbox $(OUT)/outbox
 	@echo "\n== cmkit today — the day's checklist across clients"
-	-$(CMKIT) -w $(WS) today  # exit 1 flags what needs attention: shown, not fatal
+	@$(CMKIT) -w $(WS) today || echo "(today exits 1 when something needs attention, as here: a cron alert can use it)"
 	@echo "\n== cmkit inbox — mentions and comments to answer, complaints first"
 	$(CMKIT) -w $(WS) inbox
 	@echo "\n== cmkit campaigns — paid campaigns: spend, pacing, CPC/CPM/CPA/ROAS"
