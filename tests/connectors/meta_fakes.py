@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
+from net_workspace import ClientFiles
 from PIL import Image
 
 from cmkit.clock import now as clock_now
@@ -1120,12 +1121,12 @@ MEDIA_BASE = "https://boulangerie-martin.fr/reseaux/media/"
 
 
 @dataclass
-class MetaWorkspace:
+class MetaWorkspace(ClientFiles):
     """One client (Boulangerie Martin) with a Facebook Page, Instagram and Threads account,
     each in the fake, and the client's media/ folder served at MEDIA_BASE."""
 
-    root: Path
     fake: FakeMeta
+    image_size = (1080, 1350)  # Instagram's 4:5 portrait
 
     @classmethod
     def create(
@@ -1152,54 +1153,6 @@ class MetaWorkspace:
         fake.threads(THREADS_ID, "boulangerie.martin", TOKENS["MARTIN_THREADS_TOKEN"])
         fake.serve(MEDIA_BASE, client / "media")
         return cls(root, fake)
-
-    @property
-    def client(self) -> Path:
-        return self.root / "clients" / "martin"
-
-    def image(self, name: str, size: tuple[int, int] = (1080, 1350), fmt: str = "JPEG") -> str:
-        path = self.client / "media" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", size, (200, 120, 40)).save(path, fmt)
-        return f"media/{name}"
-
-    def video(self, name: str) -> str:
-        path = self.client / "media" / name
-        path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(2048))
-        return f"media/{name}"
-
-    def post(
-        self,
-        post_id: str,
-        networks: list[str],
-        text: str,
-        *,
-        at: str = "2026-11-25 09:00",
-        media: list[str] = (),
-        link: str | None = None,
-        thread: list[str] = (),
-    ) -> None:
-        front = [f"at: {at}", f"networks: [{', '.join(networks)}]", "status: approved"]
-        if media:
-            front.append("media:")
-            front += [f"  - path: {m}\n    alt: Photo {n}" for n, m in enumerate(media, 1)]
-        if link:
-            front.append(f"link: {link}")
-        if thread:
-            front.append("thread:")
-            front += [f"  - {json.dumps(part, ensure_ascii=False)}" for part in thread]
-        (self.client / "posts" / f"{post_id}.md").write_text(
-            "---\n" + "\n".join(front) + "\n---\n" + text + "\n", encoding="utf-8"
-        )
-
-    def ledger(self) -> list[dict[str, Any]]:
-        path = self.client / "data" / "ledger.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    def events(self, event: str) -> list[dict[str, Any]]:
-        return [e for e in self.ledger() if e["event"] == event]
 
     def publish(
         self, now: str = "2026-11-25T09:05:00+01:00", concurrency: int | None = None

@@ -22,33 +22,22 @@ class Killed(BaseException):
 
 
 @dataclass
-class NetWorkspace:
-    root: Path
-    handler: Handler
-    waits: list[float] = field(default_factory=list)  # what the last run slept, in seconds
+class ClientFiles:
+    """One client, `martin`, in a workspace at `root`: posts written as a community manager
+    writes them, pictures made on the fly, and the ledger read back. The network tests'
+    workspaces (this module's and meta_fakes') add their fake and how to publish."""
 
-    @classmethod
-    def create(cls, tmp: Path, handler: Handler, accounts: str, links: str = "") -> NetWorkspace:
-        """`accounts` is the YAML under `accounts:` (indented two spaces)."""
-        root = tmp / "agency"
-        client = root / "clients" / "martin"
-        (client / "posts").mkdir(parents=True)
-        (client / "media").mkdir()
-        (root / "cmkit.yaml").write_text("timezone: Europe/Paris\nlocale: fr-FR\n")
-        (client / "client.yaml").write_text(
-            "name: Boulangerie Martin\nlocales: [fr-FR]\naccounts:\n" + accounts + links,
-            encoding="utf-8",
-        )
-        return cls(root, handler)
+    root: Path
+    image_size = (1200, 900)  # the default picture's size
 
     @property
     def client(self) -> Path:
         return self.root / "clients" / "martin"
 
-    def image(self, name: str, size: tuple[int, int] = (1200, 900), fmt: str = "JPEG") -> str:
+    def image(self, name: str, size: tuple[int, int] | None = None, fmt: str = "JPEG") -> str:
         path = self.client / "media" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", size, (200, 120, 40)).save(path, fmt)
+        Image.new("RGB", size or self.image_size, (200, 120, 40)).save(path, fmt)
         return f"media/{name}"
 
     def video(self, name: str) -> str:
@@ -94,6 +83,26 @@ class NetWorkspace:
 
     def events(self, event: str) -> list[dict[str, Any]]:
         return [e for e in self.ledger() if e["event"] == event]
+
+
+@dataclass
+class NetWorkspace(ClientFiles):
+    handler: Handler
+    waits: list[float] = field(default_factory=list)  # what the last run slept, in seconds
+
+    @classmethod
+    def create(cls, tmp: Path, handler: Handler, accounts: str, links: str = "") -> NetWorkspace:
+        """`accounts` is the YAML under `accounts:` (indented two spaces)."""
+        root = tmp / "agency"
+        client = root / "clients" / "martin"
+        (client / "posts").mkdir(parents=True)
+        (client / "media").mkdir()
+        (root / "cmkit.yaml").write_text("timezone: Europe/Paris\nlocale: fr-FR\n")
+        (client / "client.yaml").write_text(
+            "name: Boulangerie Martin\nlocales: [fr-FR]\naccounts:\n" + accounts + links,
+            encoding="utf-8",
+        )
+        return cls(root, handler)
 
     def publish(self, now: str = "2026-11-25T09:05:00+01:00", **options: Any) -> Any:
         """One `cmkit publish --due` run through the engine, against the fake."""
