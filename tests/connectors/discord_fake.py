@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 from net_workspace import Killed
 from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
-from werkzeug.datastructures import Headers, ImmutableMultiDict
+from openapi_http import OpenAPIResponse, as_openapi
+from werkzeug.datastructures import Headers
 
 SPEC = Path(__file__).resolve().parents[1] / "specs" / "discord" / "openapi.json"
 HOST = "https://discord.com"
@@ -46,42 +46,6 @@ class SpecViolation(BaseException):
 def openapi() -> OpenAPI:
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
     return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=None))
-
-
-@dataclass
-class _Request:
-    host_url: str
-    path: str
-    method: str
-    body: bytes | None
-    content_type: str
-    parameters: RequestParameters
-
-
-@dataclass
-class _Response:
-    status_code: int
-    content_type: str
-    headers: Headers
-    data: bytes | None
-
-
-def _openapi_request(
-    request: httpx.Request, body: bytes | None = None, content_type: str | None = None
-) -> _Request:
-    # the spec's server is https://discord.com/api/v10: host + that prefix, then the path
-    return _Request(
-        host_url=f"{request.url.scheme}://{request.url.netloc.decode()}",
-        path=request.url.path,
-        method=request.method.lower(),
-        body=body if body is not None else (request.content or None),
-        content_type=content_type or request.headers.get("content-type", ""),
-        parameters=RequestParameters(
-            query=ImmutableMultiDict(list(request.url.params.multi_items())),
-            header=Headers(list(request.headers.items())),
-            cookie=ImmutableMultiDict(),
-        ),
-    )
 
 
 def _parts(request: httpx.Request) -> dict[str, tuple[str | None, bytes]]:
@@ -182,7 +146,7 @@ class FakeDiscord:
         """The request against the spec; its JSON payload, if any."""
         kind = request.headers.get("content-type", "")
         payload: dict[str, Any] | None = None
-        checked = _openapi_request(request)
+        checked = as_openapi(request)
         if kind.startswith("multipart/form-data"):
             parts = _parts(request)
             if "payload_json" not in parts:
@@ -192,7 +156,7 @@ class FakeDiscord:
             uploaded = {name for name in parts if name != "payload_json"}
             if uploaded != named:
                 raise SpecViolation(f"files {sorted(uploaded)} but attachments {sorted(named)}")
-            checked = _openapi_request(request, json.dumps(payload).encode(), "application/json")
+            checked = as_openapi(request, json.dumps(payload).encode(), "application/json")
         elif kind.startswith("application/json"):
             payload = json.loads(request.content)
         try:
@@ -217,8 +181,8 @@ class FakeDiscord:
             return httpx.Response(status, content=content, headers=all_headers)
         try:
             openapi().validate_response(
-                _openapi_request(request),
-                _Response(
+                as_openapi(request),
+                OpenAPIResponse(
                     status,
                     all_headers.get("Content-Type", ""),
                     Headers(list(all_headers.items())),

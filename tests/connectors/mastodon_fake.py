@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
+from openapi_http import OpenAPIRequest, OpenAPIResponse, as_openapi
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SPEC = Path(__file__).resolve().parents[1] / "specs" / "mastodon" / "openapi.json"
@@ -91,40 +91,11 @@ def _security() -> dict[tuple[str, str], list[str]]:
     return found
 
 
-@dataclass
-class _Request:
-    host_url: str
-    path: str
-    method: str
-    body: bytes | None
-    content_type: str
-    parameters: RequestParameters
-
-
-@dataclass
-class _Response:
-    status_code: int
-    content_type: str
-    headers: Headers
-    data: bytes | None
-
-
-def _as_openapi(request: httpx.Request) -> _Request:
+def _as_openapi(request: httpx.Request) -> OpenAPIRequest:
     # Rails array parameters (`types[]=mention`) are what Mastodon reads; the spec
     # names them without the brackets
     query = [(k.removesuffix("[]"), v) for k, v in request.url.params.multi_items()]
-    return _Request(
-        host_url=f"{request.url.scheme}://{request.url.netloc.decode()}",
-        path=request.url.path,
-        method=request.method.lower(),
-        body=request.content or None,
-        content_type=request.headers.get("content-type", ""),
-        parameters=RequestParameters(
-            query=ImmutableMultiDict(query),
-            header=Headers(list(request.headers.items())),
-            cookie=ImmutableMultiDict(),
-        ),
-    )
+    return as_openapi(request, query=query)
 
 
 def _template(path: str) -> str | None:
@@ -472,7 +443,7 @@ class FakeMastodon:
         try:
             openapi().validate_response(
                 _as_openapi(request),
-                _Response(
+                OpenAPIResponse(
                     status,
                     all_headers.get("Content-Type", ""),
                     Headers(list(all_headers.items())),
