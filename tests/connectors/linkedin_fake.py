@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 import httpx
-from net_workspace import Killed
+from net_workspace import Fault, Killed, take_fault
 
 from cmkit.clock import now as clock_now
 
@@ -52,16 +52,6 @@ class Post:
     created: int  # ms
     content: dict[str, Any] = field(default_factory=dict)
     mentions: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Fault:
-    method: str
-    path: re.Pattern[str]
-    action: str  # respond | timeout-after | kill-before | kill-after
-    status: int = 500
-    headers: dict[str, str] = field(default_factory=dict)
-    times: int = 1
 
 
 def read_little(commentary: str) -> tuple[str, str, list[str]]:
@@ -159,16 +149,8 @@ class FakeLinkedIn:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        fault = next(
-            (
-                f
-                for f in self.faults
-                if f.times and f.method == request.method and f.path.search(request.url.path)
-            ),
-            None,
-        )
+        fault = take_fault(self.faults, request)
         if fault is not None:
-            fault.times -= 1
             if fault.action == "kill-before":
                 raise Killed(f"killed before {request.method} {request.url.path}")
             if fault.action == "respond":

@@ -5,6 +5,7 @@ network (an httpx MockTransport handler), and the ledger read back."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,27 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 class Killed(BaseException):
     """The process dying mid-request (SIGKILL): no `except Exception` catches it."""
+
+
+@dataclass
+class Fault:
+    """What a fake does instead of answering, the next `times` matching requests."""
+
+    method: str
+    path: re.Pattern[str]
+    action: str  # respond | timeout-after | kill-before | kill-after
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+
+
+def take_fault(faults: list[Fault], request: httpx.Request) -> Fault | None:
+    """The first fault matching the request, counted as used; None when there is none."""
+    for fault in faults:
+        if fault.times and fault.method == request.method and fault.path.search(request.url.path):
+            fault.times -= 1
+            return fault
+    return None
 
 
 @dataclass

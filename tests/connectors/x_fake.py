@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import httpx
-from net_workspace import Killed
+from net_workspace import Fault, Killed, take_fault
 from PIL import Image
 
 from cmkit.clock import now as clock_now
@@ -87,16 +87,6 @@ class Post:
         return text + (f" https://t.co/m{self.id[-9:]}" if self.media else "")
 
 
-@dataclass
-class Fault:
-    method: str
-    path: re.Pattern[str]
-    action: str  # respond | timeout-after | kill-before | kill-after
-    status: int = 503
-    headers: dict[str, str] = field(default_factory=dict)
-    times: int = 1
-
-
 class FakeX:
     def __init__(self) -> None:
         self.user = {
@@ -117,6 +107,7 @@ class FakeX:
         self._ids = itertools.count(1_860_000_000_000_000_001)
 
     def fault(self, method: str, path: str, action: str = "respond", **kw: Any) -> None:
+        kw.setdefault("status", 503)  # X's usual outage answer
         self.faults.append(Fault(method, re.compile(path), action, **kw))
 
     def created(self) -> list[httpx.Request]:
@@ -126,16 +117,8 @@ class FakeX:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        fault = next(
-            (
-                f
-                for f in self.faults
-                if f.times and f.method == request.method and f.path.search(request.url.path)
-            ),
-            None,
-        )
+        fault = take_fault(self.faults, request)
         if fault is not None:
-            fault.times -= 1
             if fault.action == "kill-before":
                 raise Killed(f"killed before {request.method} {request.url.path}")
             if fault.action == "respond":
