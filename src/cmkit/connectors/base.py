@@ -17,6 +17,7 @@ from ..diagnostics import CmkitError
 from ..networks import Limits, Network
 
 if TYPE_CHECKING:  # the models import pydantic: `today` and `check` stay lighter without it
+    from ..media import ImageInfo
     from ..models import Account
 
 
@@ -181,6 +182,18 @@ class Connector(Protocol):
     def reply(self, mention: Mention, text: str, idempotency_key: str) -> PublishResult: ...
 
     def close(self) -> None: ...
+
+
+def probe_or_report(item: MediaFile, issues: list[CheckIssue]) -> ImageInfo | None:
+    """A picture's facts for an offline check, or None once a media/unreadable issue
+    says why it cannot be read."""
+    from ..media import probe
+
+    try:
+        return probe(item.path)
+    except CmkitError as exc:
+        issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+        return None
 
 
 class BaseConnector:

@@ -36,6 +36,7 @@ from .base import (
     PostMetrics,
     Progress,
     PublishResult,
+    probe_or_report,
 )
 from .graph import FACEBOOK_HOST, GraphApi, NotThisAccount, api_version, same_text
 from .graph_media import first_part_only, is_video
@@ -100,8 +101,6 @@ class FacebookConnector(BaseConnector):
     # --- offline check ------------------------------------------------------------------
 
     def check(self, delivery: Delivery) -> list[CheckIssue]:
-        from .. import media as probing
-        from ..diagnostics import CmkitError
 
         issues = first_part_only(delivery, "Facebook")
         if not delivery.text.strip() and not delivery.media and not delivery.link:
@@ -136,10 +135,8 @@ class FacebookConnector(BaseConnector):
                 )
             )
         for item in delivery.media:
-            try:
-                info = probing.probe(item.path)
-            except CmkitError as exc:
-                issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+            info = probe_or_report(item, issues)
+            if info is None:
                 continue
             if info.format not in PHOTO_FORMATS:
                 issues.append(

@@ -28,6 +28,7 @@ from .base import (
     OutcomeUnknown,
     Progress,
     PublishResult,
+    probe_or_report,
 )
 from .graph import GraphApi, StillProcessing, same_text, wait_for_container
 from .graph_reads import created_at
@@ -102,8 +103,6 @@ class FetchRules:
 
 def check_fetched_media(delivery: Delivery, rules: FetchRules) -> list[CheckIssue]:
     """Offline: can Meta fetch each file from its public URL, and will it accept it?"""
-    from .. import media as probing
-    from ..diagnostics import CmkitError
 
     issues: list[CheckIssue] = []
     base = delivery.account.media_base_url
@@ -155,10 +154,8 @@ def check_fetched_media(delivery: Delivery, rules: FetchRules) -> list[CheckIssu
                     )
                 )
             continue
-        try:
-            info = probing.probe(item.path)
-        except CmkitError as exc:
-            issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+        info = probe_or_report(item, issues)
+        if info is None:
             continue
         if info.format not in rules.image_formats:
             accepted = " or ".join(sorted(f.upper() for f in rules.image_formats))

@@ -40,6 +40,7 @@ from .base import (
     PostMetrics,
     Progress,
     PublishResult,
+    probe_or_report,
 )
 from .linkedin_api import API_HOST, DOCS, IMAGE_FORMATS, LinkedInApi, encoded
 
@@ -94,8 +95,6 @@ class LinkedInConnector(BaseConnector):
     # --- offline check ------------------------------------------------------------------
 
     def check(self, delivery: Delivery) -> list[CheckIssue]:
-        from .. import media as probing
-        from ..diagnostics import CmkitError
         from .graph_media import first_part_only, is_video
         from .postlink import shown_as
 
@@ -134,10 +133,8 @@ class LinkedInConnector(BaseConnector):
                 )
             )
         for item in delivery.media:
-            try:
-                info = probing.probe(item.path)
-            except CmkitError as exc:
-                issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+            info = probe_or_report(item, issues)
+            if info is None:
                 continue
             if info.format not in IMAGE_FORMATS | {"webp"}:
                 issues.append(

@@ -39,6 +39,7 @@ from .base import (
     OutcomeUnknown,
     Progress,
     PublishResult,
+    probe_or_report,
 )
 
 if TYPE_CHECKING:
@@ -187,8 +188,6 @@ class TelegramConnector(BaseConnector):
     # --- offline check ------------------------------------------------------------------
 
     def check(self, delivery: Delivery) -> list[CheckIssue]:
-        from .. import media as probing
-        from ..diagnostics import CmkitError
         from .graph_media import first_part_only, is_video
         from .postlink import shown_as
 
@@ -229,10 +228,7 @@ class TelegramConnector(BaseConnector):
                         )
                     )
                 continue
-            try:
-                probing.probe(item.path)
-            except CmkitError as exc:
-                issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+            probe_or_report(item, issues)
         return issues
 
     @staticmethod

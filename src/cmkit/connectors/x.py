@@ -38,6 +38,7 @@ from .base import (
     PostMetrics,
     Progress,
     PublishResult,
+    probe_or_report,
 )
 from .postlink import shown_as, with_link
 from .x_api import XApi
@@ -78,8 +79,6 @@ class XConnector(BaseConnector):
     # --- offline check ------------------------------------------------------------------
 
     def check(self, delivery: Delivery) -> list[CheckIssue]:
-        from .. import media as probing
-        from ..diagnostics import CmkitError
         from .graph_media import is_video
 
         issues: list[CheckIssue] = []
@@ -123,10 +122,8 @@ class XConnector(BaseConnector):
                 )
             )
         for item in delivery.media:
-            try:
-                info = probing.probe(item.path)
-            except CmkitError as exc:
-                issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
+            info = probe_or_report(item, issues)
+            if info is None:
                 continue
             if info.animated:
                 issues.append(
