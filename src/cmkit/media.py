@@ -88,15 +88,21 @@ def _normal_format(name: str) -> str:
     return "jpeg" if name in ("jpg", "jpeg", "mpo") else name
 
 
-def probe(path: Path) -> ImageInfo:
-    """Format, size and dimensions of an image (EXIF rotation applied to the dimensions)."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise CmkitError(f"cannot read image {path}: {exc.strerror}", "check the path") from None
+def probe(path: Path, size: int = -1, mtime_ns: int = 0) -> ImageInfo:
+    """Format, size and dimensions of an image (EXIF rotation applied to the dimensions).
+
+    `size` and `mtime_ns`, when the caller has just read them, save a `stat`."""
+    if size < 0:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise CmkitError(
+                f"cannot read image {path}: {exc.strerror}", "check the path"
+            ) from None
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
     # the same picture is probed once per network and per post using it: remember it
     # for as long as the file is unchanged
-    return _probe(path, stat.st_size, stat.st_mtime_ns)
+    return _probe(path, size, mtime_ns)
 
 
 @lru_cache(maxsize=1024)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
-import stat
 from pathlib import Path
 
 from .connectors.base import Delivery, MediaFile
@@ -50,17 +48,9 @@ def _media(space: ClientSpace, post: Post, network: Network) -> list[Media]:
 def _media_facts(space: ClientSpace, post: Post, network: Network) -> list[list[object]]:
     facts: list[list[object]] = []
     for item in _media(space, post, network):
-        facts.append([item.path, item.alt or "", _size(space.root / item.path)])
+        info = space.file_stat(space.root / item.path)
+        facts.append([item.path, item.alt or "", info.st_size if info else -1])
     return facts
-
-
-def _size(path: Path) -> int:
-    """The size of a regular file, -1 when there is none (one system call)."""
-    try:
-        info = os.stat(path)  # noqa: PTH116 - one call where Path needs two
-    except OSError:
-        return -1
-    return info.st_size if stat.S_ISREG(info.st_mode) else -1
 
 
 def content_hash(space: ClientSpace, post: Post, network: Network) -> str:
@@ -79,14 +69,18 @@ def content_hash(space: ClientSpace, post: Post, network: Network) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def delivery(space: ClientSpace, post: Post, network: Network) -> Delivery:
+def delivery(space: ClientSpace, post: Post, network: Network, *, keyed: bool = True) -> Delivery:
     """Everything a connector needs to publish `post` on `network`, or a CmkitError saying
-    why it cannot be sent (no account for the network, a missing media file)."""
+    why it cannot be sent (no account for the network, a missing media file).
+
+    `keyed=False` leaves out the content hash and idempotency key, which only
+    publishing needs: `check` renders every delivery of the workspace to lint it."""
     account = account_for(space, network)
     media: list[MediaFile] = []
     for item in _media(space, post, network):
         path = space.root / item.path
-        if _size(path) < 0:
+        info = space.file_stat(path)
+        if info is None:
             raise CmkitError(
                 f"{post.rel}: media file {item.path} is missing",
                 f"add it under {space.slug}/media/ or fix the path",
@@ -94,7 +88,9 @@ def delivery(space: ClientSpace, post: Post, network: Network) -> Delivery:
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # absolute, not resolve(): `check` renders every delivery, and realpath walks
         # every component of every path
-        media.append(MediaFile(path.absolute(), item.alt, mime))
+        media.append(
+            MediaFile(path.absolute(), item.alt, mime, info.st_size, info.st_mtime_ns)
+        )
     link = post.link_for(network)
     if link and space.client is not None:
         campaign = post.meta.campaign or post.meta.highlight
@@ -106,13 +102,13 @@ def delivery(space: ClientSpace, post: Post, network: Network) -> Delivery:
             client=space.slug,
             post=post.id,
         )
-    digest = content_hash(space, post, network)
+    digest = content_hash(space, post, network) if keyed else ""
     return Delivery(
         client=space.slug,
         post_id=post.id,
         network=network,
         text=post.text_for(network, account.locale),
-        idempotency_key=idempotency_key(space.slug, post.id, str(network), digest),
+        idempotency_key=idempotency_key(space.slug, post.id, str(network), digest) if keyed else "",
         account=account,
         media=tuple(media),
         link=link,

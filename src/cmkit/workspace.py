@@ -6,6 +6,8 @@ loading goes on so that `cmkit check` can report everything at once.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -108,6 +110,7 @@ class ClientSpace:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
     docs: dict[str, Parsed] = field(default_factory=dict, repr=False)  # rel → parsed YAML
+    _stats: dict[str, os.stat_result | None] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -116,6 +119,18 @@ class ClientSpace:
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
+
+    def file_stat(self, path: str | Path) -> os.stat_result | None:
+        """`os.stat` of a file (None when there is none), asked once per loaded client:
+        rendering and checking ask about the same few pictures for every post."""
+        key = str(path)
+        if key not in self._stats:
+            try:
+                info: os.stat_result | None = os.stat(key)  # noqa: PTH116 - str keys
+            except OSError:
+                info = None
+            self._stats[key] = info if info is not None and stat.S_ISREG(info.st_mode) else None
+        return self._stats[key]
 
     def post(self, post_id: str) -> Post | None:
         return next((p for p in self.posts if p.id == post_id), None)

@@ -26,6 +26,10 @@ class MediaFile:
     path: Path  # absolute path of the file to send (possibly a resized variant)
     alt: str | None
     mime: str
+    # the file's size and mtime when the delivery was rendered (-1: not looked at), so
+    # offline checks of one picture used by many posts do not stat it again each time
+    size: int = -1
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ def probe_or_report(item: MediaFile, issues: list[CheckIssue]) -> ImageInfo | No
     from ..media import probe
 
     try:
-        return probe(item.path)
+        return probe(item.path, item.size, item.mtime_ns)
     except CmkitError as exc:
         issues.append(CheckIssue("media/unreadable", exc.message, exc.hint))
         return None

@@ -118,7 +118,7 @@ def _media_issues(connector: BlueskyConnector, delivery: Delivery) -> list[Check
     rule = image_rule(connector)
     for item in images:
         try:
-            info = media.probe(item.path)
+            info = media.probe(item.path, item.size, item.mtime_ns)
         except CmkitError as exc:
             issues.append(CheckIssue("bluesky/media-unreadable", exc.message, exc.hint))
             continue

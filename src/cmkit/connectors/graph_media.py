@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -43,16 +44,26 @@ RESUME_TIMEOUT = 60.0  # a recovery lookup waits less: the next run tries again
 def media_path(media: MediaFile) -> str | None:
     """The file's path under its client's `media/` folder (posix), or None outside it."""
     path = media.path
-    for parent in path.parents:
-        if (parent / "client.yaml").is_file():
-            try:
-                return path.relative_to(parent / "media").as_posix()
-            except ValueError:
-                return None
+    client = _client_folder(path.parent)
+    if client is not None:
+        try:
+            return path.relative_to(client / "media").as_posix()
+        except ValueError:
+            return None
     parts = path.parts
     if "media" in parts:  # no client.yaml above (a bare file): the last media/ folder
         index = len(parts) - 1 - parts[::-1].index("media")
         return Path(*parts[index + 1 :]).as_posix() or None
+    return None
+
+
+@lru_cache(maxsize=256)
+def _client_folder(folder: Path) -> Path | None:
+    """The nearest folder holding a client.yaml: asked for every picture of every post,
+    answered once per folder."""
+    for parent in (folder, *folder.parents):
+        if (parent / "client.yaml").is_file():
+            return parent
     return None
 
 
@@ -62,6 +73,13 @@ def public_url(base: str | None, media: MediaFile) -> str | None:
     if not base or rel is None:
         return None
     return base.rstrip("/") + "/" + quote(rel, safe="/")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def url_problem(url: str) -> str | None:
@@ -134,8 +152,8 @@ def check_fetched_media(delivery: Delivery, rules: FetchRules) -> list[CheckIssu
                     "media_base_url must be a public http(s) address",
                 )
             )
-        size = item.path.stat().st_size if item.path.is_file() else 0
         if is_video(item):
+            size = item.size if item.size >= 0 else _size(item.path)
             if item.path.suffix.lower().lstrip(".") not in VIDEO_EXTENSIONS:
                 issues.append(
                     CheckIssue(

@@ -62,7 +62,8 @@ class MastodonConnector(BaseConnector):
         self._lock = threading.Lock()
         self._http: HttpClient | None = None
         self._me: dict[str, Any] | None = None
-        self._limits: InstanceLimits | None = None
+        self._limits: InstanceLimits | None = None  # read from the instance in this run
+        self._offline_limits: InstanceLimits | None = None  # the cached copy
         self._resume: dict[str, list[str]] = {}  # idempotency key → ids of a partial thread
 
     # -- plumbing ---------------------------------------------------------------------
@@ -108,7 +109,12 @@ class MastodonConnector(BaseConnector):
     def check(self, delivery: Delivery) -> list[CheckIssue]:
         from .mastodon_checks import check_delivery
 
-        limits = self._limits or mastodon_instance.cached(self.instance) or InstanceLimits()
+        limits = self._limits
+        if limits is None:
+            if self._offline_limits is None:
+                # the cached copy, read once per connector: `check` asks for every post
+                self._offline_limits = mastodon_instance.cached(self.instance) or InstanceLimits()
+            limits = self._offline_limits
         return check_delivery(delivery, limits, self.account.max_chars)
 
     # -- publishing -------------------------------------------------------------------

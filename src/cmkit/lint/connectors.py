@@ -60,7 +60,7 @@ def check_connectors(space: ClientSpace, found: list[Problem]) -> Iterator[Probl
             if network not in connectors:
                 connectors[network] = get_connector(network, account, _no_secret)
             try:
-                sent = delivery(space, post, network)
+                sent = delivery(space, post, network, keyed=False)
             except CmkitError:
                 continue  # media/missing and friends say so
             for issue in connectors[network].check(sent):  # type: ignore[attr-defined]

@@ -16,18 +16,17 @@ VIDEO = {"mp4", "mov", "m4v", "webm"}
 
 
 def check_content(space: ClientSpace) -> Iterator[Problem]:
-    stats: dict[str, os.stat_result | None] = {}
     for post in space.posts:
         if post.meta.status is Status.CANCELLED:
             continue
-        yield from _media_files(space, post, stats)  # fills `stats` for the network rules
+        yield from _media_files(space, post)
         seen_texts: dict[str, list[Network]] = {}
         for network in post.meta.networks:
             account = space.client.accounts.get(network) if space.client else None
             text = post.text_for(network, account.locale if account else None)
             seen_texts.setdefault(text, []).append(network)
             yield from _text_rules(post, network, text, account.max_chars if account else None)
-            yield from _media_network(space, post, network, stats)
+            yield from _media_network(space, post, network)
         if space.charter is not None:
             for text, networks in seen_texts.items():
                 yield from _charter_rules(space.charter, post, text, networks)
@@ -117,9 +116,7 @@ def _media_base(post: Post, network: Network) -> tuple[str | int, ...]:
     return ("media",)
 
 
-def _media_files(
-    space: ClientSpace, post: Post, stats: dict[str, os.stat_result | None]
-) -> Iterator[Problem]:
+def _media_files(space: ClientSpace, post: Post) -> Iterator[Problem]:
     """Each media file once per post: inside the client folder, present, described."""
     root = os.path.normpath(space.root.absolute())
     seen: set[tuple[str | int, ...]] = set()
@@ -140,14 +137,8 @@ def _media_files(
                     f"'{item.path}' points outside the client folder",
                     "keep media inside the client's media/ folder",
                 )
-                stats[target] = None
                 continue
-            if target not in stats:
-                try:
-                    stats[target] = os.stat(target)  # noqa: PTH116 - str paths: hot loop
-                except OSError:
-                    stats[target] = None
-            if stats[target] is None:
+            if space.file_stat(target) is None:
                 yield at(
                     "media/missing",
                     post,
@@ -176,9 +167,7 @@ def _ext(path: str) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")  # noqa: PTH122
 
 
-def _media_network(
-    space: ClientSpace, post: Post, network: Network, stats: dict[str, os.stat_result | None]
-) -> Iterator[Problem]:
+def _media_network(space: ClientSpace, post: Post, network: Network) -> Iterator[Problem]:
     """What one network accepts: how many files, which formats, how large, from where."""
     media = post.media_for(network)
     if not media:
@@ -207,7 +196,8 @@ def _media_network(
             )
     root = os.path.normpath(space.root.absolute())
     for index, item in enumerate(media):
-        stat = stats.get(_target(root, item.path))
+        target = _target(root, item.path)
+        stat = space.file_stat(target) if target.startswith(root + os.sep) else None
         if stat is None:
             continue  # missing or outside: reported once by _media_files
         loc = (*base, index, "path")
