@@ -462,3 +462,45 @@ def test_nfc_is_what_x_counts() -> None:
     decomposed = unicodedata.normalize("NFD", "é" * 281)
     assert len(decomposed) == 562
     assert weighted_length(decomposed) == 281
+
+
+# the shortcuts (plain-ASCII and no-joiner texts, per-character joiner test, markers
+# looked for before each facet pattern) must agree with the definitions they skip
+_PIECES = [
+    "a",
+    "é",
+    "e\u0301",
+    "🥖",
+    "👨\u200d👩\u200d👧",
+    "🇫🇷",
+    "\r\n",
+    "\r",
+    " ",
+    "#tag",
+    "@a.bsky.social",
+    "x.fr",
+    "https://ex.org/p",
+    "ﾞ",
+    "\u0915\u093f",
+    "한",
+    "\ufe0f",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_grapheme_count_shortcuts_agree_with_full_segmentation(text: str) -> None:
+    import regex
+
+    assert grapheme_count(text) == len(regex.findall(r"\X", text, regex.DOTALL))
+
+
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)))
+def test_facet_patterns_never_match_without_their_marker(text: str) -> None:
+    from cmkit.text import bluesky
+
+    if "@" not in text:
+        assert bluesky._MENTION.search(text) is None
+    if "." not in text and "://" not in text:
+        assert bluesky._LINK.search(text) is None
+    if "#" not in text and "＃" not in text:
+        assert bluesky._tag_re().search(text) is None

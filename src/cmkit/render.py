@@ -88,9 +88,7 @@ def delivery(space: ClientSpace, post: Post, network: Network, *, keyed: bool = 
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         # absolute, not resolve(): `check` renders every delivery, and realpath walks
         # every component of every path
-        media.append(
-            MediaFile(path.absolute(), item.alt, mime, info.st_size, info.st_mtime_ns)
-        )
+        media.append(MediaFile(path.absolute(), item.alt, mime, info.st_size, info.st_mtime_ns))
     link = post.link_for(network)
     if link and space.client is not None:
         campaign = post.meta.campaign or post.meta.highlight

@@ -10,7 +10,7 @@ deliberate difference: a bare domain may contain hyphens (boulangerie-martin.fr)
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .results import Span
@@ -54,16 +54,23 @@ def _is_handle_domain(value: str) -> bool:
 
 def facet_spans(text: str) -> list[Span]:
     """Links, tags and mentions in `text`, ordered by start byte."""
+    return list(_facet_spans(text))
+
+
+# `check` asks for the same text's facets for its length rule and the connector's
+@lru_cache(maxsize=2048)
+def _facet_spans(text: str) -> tuple[Span, ...]:
     if not text:
-        return []
+        return ()
     to_bytes = utf8_offsets(text)
     spans: list[Span] = []
-    for m in _MENTION.finditer(text):
+    # each pattern only where its marker is: most texts have no @ and no link
+    for m in _MENTION.finditer(text) if "@" in text else ():
         handle = m.group(1)
         if not _is_handle_domain(handle):
             continue
         spans.append(Span("mention", to_bytes(m.start()), to_bytes(m.end()), handle))
-    for m in _LINK.finditer(text):
+    for m in _LINK.finditer(text) if "." in text or "://" in text else ():
         uri = m.group(1)
         if not uri.lower().startswith("http"):
             domain = m.group("domain")
@@ -76,7 +83,7 @@ def facet_spans(text: str) -> list[Span]:
         if uri.endswith(")") and "(" not in uri:
             uri, end = uri[:-1], end - 1
         spans.append(Span("link", to_bytes(start), to_bytes(end), uri))
-    for found in _tag_re().finditer(text):
+    for found in _tag_re().finditer(text) if "#" in text or "＃" in text else ():
         tag = found.group(1)
         if not tag:
             continue
@@ -86,7 +93,7 @@ def facet_spans(text: str) -> list[Span]:
         start = found.start()
         spans.append(Span("tag", to_bytes(start), to_bytes(start + 1 + len(tag)), tag))
     spans.sort(key=lambda s: (s.start, s.end))
-    return spans
+    return tuple(spans)
 
 
 def _is_bare_domain(domain: str) -> bool:
