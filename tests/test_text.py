@@ -504,3 +504,29 @@ def test_facet_patterns_never_match_without_their_marker(text: str) -> None:
         assert bluesky._LINK.search(text) is None
     if "#" not in text and "＃" not in text:
         assert bluesky._tag_re().search(text) is None
+
+
+_EMOJI_PIECES = [
+    *_PIECES,
+    "1\u20e3",
+    "#\ufe0f\u20e3",
+    "*",
+    "©\ufe0f",
+    "™",
+    "☺\ufe0e",
+    "👍🏽",
+    "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    "\u20e3",
+    "#",
+]
+
+
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_EMOJI_PIECES), max_size=30).map("".join)))
+def test_emoji_and_hashtag_scans_find_what_finditer_finds(text: str) -> None:
+    from cmkit.text import twitter
+    from cmkit.text.unicode import emoji_pattern, emoji_spans
+
+    every = [m.span() for m in emoji_pattern().finditer(text) if m.group() != "\ufe0f"]
+    assert emoji_spans(text) == every
+    tags = [m.span() for m in twitter._hashtag_re().finditer(text)]
+    assert [m.span() for m in twitter._hashtag_matches(text)] == tags

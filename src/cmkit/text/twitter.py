@@ -291,11 +291,29 @@ def _hashtag_re() -> regex.Pattern[str]:
 _END_HASHTAG = re.compile("[#＃]|://")
 
 
+def _hashtag_matches(text: str) -> Iterator[regex.Match[str]]:
+    """The matches `finditer` gives, tried only where one can start: the expression
+    consumes the character before the '#' (or starts at 0 with it), so each '#' offers
+    one start, one character earlier. Leftmost first, never overlapping."""
+    pattern = _hashtag_re()
+    end = 0
+    for start in sorted({max(m.start() - 1, 0) for m in _HASH.finditer(text)}):
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
+_HASH = re.compile("[#＃]")
+
+
 def extract_hashtags_with_indices(text: str, *, check_url_overlap: bool = True) -> list[Entity]:
     if not text or ("#" not in text and "＃" not in text):
         return []
     tags: list[Entity] = []
-    for m in _hashtag_re().finditer(text):
+    for m in _hashtag_matches(text):
         if _END_HASHTAG.match(text, m.end()):
             continue
         start = m.start(2)

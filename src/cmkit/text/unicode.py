@@ -71,13 +71,13 @@ def grapheme_count(text: str) -> int:
     if text.isascii():
         # no combining marks or joiners in ASCII, but CR LF is one cluster
         return len(text) - text.count("\r\n")
-    if not any(map(_joins, set(_NON_ASCII.findall(text)))):
+    if not any(map(_joins, set(_MAY_JOIN.findall(text)))):
         return len(text)  # nothing joins: each code point is its own cluster
     return len(_graphemes().findall(text))
 
 
 # the characters a joiner can be among: all but plain ASCII (CR joins LF)
-_NON_ASCII = re.compile("[^\x00-\x0c\x0e-\x7f]")
+_MAY_JOIN = re.compile("[^\x00-\x0c\x0e-\x7f]")
 
 
 @lru_cache(maxsize=4096)
@@ -91,7 +91,31 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) code point indices of each emoji sequence, in order."""
     if text.isascii():
         return []
-    return [m.span() for m in emoji_pattern().finditer(text) if m.group() != "\ufe0f"]
+    pattern = emoji_pattern()
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for start in _emoji_starts(text):
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is not None:
+            end = m.end()
+            if m.group() != "\ufe0f":
+                spans.append(m.span())
+    return spans
+
+
+def _emoji_starts(text: str) -> list[int]:
+    """Where an emoji may start — what `finditer` would find, tried only there: at a
+    non-ASCII character, or at the digit, # or * of a keycap (before U+20E3)."""
+    starts = {m.start() for m in _NON_ASCII.finditer(text)}
+    if "\u20e3" in text:
+        for keycap in (i for i, char in enumerate(text) if char == "\u20e3"):
+            starts.update((keycap - 1, keycap - 2))
+    return sorted(s for s in starts if s >= 0)
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def emoji_count(text: str) -> int:
