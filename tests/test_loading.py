@@ -84,6 +84,16 @@ def test_non_utf8_bytes_point_at_the_line(ws: Path) -> None:
     assert rule == "file/encoding" and line == 6 and "0xe9" in message
 
 
+def test_a_file_too_large_to_be_a_post_is_refused_unread(ws: Path) -> None:
+    from cmkit.yamlio import MAX_FILE_BYTES
+
+    post(ws, POST + "x" * MAX_FILE_BYTES)
+    ((rule, _, message),) = rules(ws)
+    assert rule == "file/too-large" and "5,000,000 bytes" in message
+    post(ws, POST + "x" * (MAX_FILE_BYTES - len(POST.encode()) - 1))  # just under: read
+    assert "file/too-large" not in [r for r, _, _ in rules(ws)]
+
+
 def test_empty_post_file_says_front_matter_is_needed(ws: Path) -> None:
     post(ws, "")
     assert [r for r, _, _ in rules(ws)] == ["post/front-matter"]

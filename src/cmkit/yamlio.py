@@ -8,6 +8,7 @@ decide how to read them (naive times are local to the client).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -140,23 +141,42 @@ class Parsed:
         return (mark.line + 1 + self.line_offset, mark.column + 1)
 
 
+def _read_bounded(path: Path) -> bytes | None:
+    """The file's bytes, or None when it holds more than MAX_FILE_BYTES.
+
+    os-level calls: `check` reads every file of the workspace, and this is twice as
+    fast as Path.read_bytes plus a stat."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            return None
+        data = os.read(fd, size + 1)
+        while len(data) <= MAX_FILE_BYTES:  # the file grew since fstat, or a short read
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data if len(data) <= MAX_FILE_BYTES else None
+    finally:
+        os.close(fd)
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file; a BOM is dropped, CRLF becomes LF. Problems instead of exceptions."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = _read_bounded(path)
+        if raw is None:
             return None, [
                 Problem(
                     rel,
                     0,
                     0,
                     "file/too-large",
-                    f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} "
-                    "a workspace file may hold",
+                    f"file is more than the {MAX_FILE_BYTES:,} bytes a workspace file may hold",
                     "move large content out of YAML/Markdown (media go in media/)",
                 )
             ]
-        raw = path.read_bytes()
     except OSError as exc:
         return None, [
             Problem(

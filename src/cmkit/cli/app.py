@@ -6,6 +6,7 @@ each command imports the core it needs when it runs.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -91,6 +92,9 @@ def main() -> None:
     """Entry point: maps every error to one line and an exit code, never a traceback."""
     from ..diagnostics import CmkitError
 
+    # A run is short and builds many small objects that are never cyclic (parsed YAML,
+    # models, problems): the default thresholds would walk them again and again.
+    gc.set_threshold(int(os.environ.get("CMKIT_GC0", "100000")), 50, 1000)
     try:
         app()  # click's standalone mode: usage errors exit 2 with their own message
     except CmkitError as exc:

@@ -40,8 +40,11 @@ def check_workspace(
     results: dict[str, ClientResult] = {}
     todo: list[tuple[str, str, int]] = []
     for slug in slugs:
+        if not use_cache:  # neither read nor written: no need to stat every file
+            todo.append((slug, "", _count_files(base / slug)))
+            continue
         fp, files = fingerprint(base / slug, config_fp)
-        cached = load_cached(root, slug, fp) if use_cache else None
+        cached = load_cached(root, slug, fp)
         if cached is not None:
             results[slug] = cached
         else:
@@ -52,7 +55,7 @@ def check_workspace(
         root, [slug for slug, _, _ in todo], sum(n for _, _, n in todo)
     ):
         results[slug] = result
-    for slug, fp, _ in todo:
+    for slug, fp, _ in todo if use_cache else ():
         save_cached(root, slug, fp, results[slug])
 
     from ..clock import now
@@ -63,6 +66,14 @@ def check_workspace(
         problems += missed_posts(results[slug].posts, grace)
         problems += no_results_problems(results[slug].campaigns, today)
     return sorted(set(problems))
+
+
+def _count_files(folder: Path) -> int:
+    """About how many files a client has (its posts), to decide whether to fork."""
+    try:
+        return sum(1 for _ in os.scandir(folder / "posts")) + 8
+    except OSError:
+        return 8
 
 
 def _workspace_level(root: Path, use_cache: bool) -> tuple[list[Problem], str, int]:
@@ -85,7 +96,9 @@ def _workspace_level(root: Path, use_cache: bool) -> tuple[list[Problem], str, i
     problems: list[Problem] = []
     config, _ = load_model(path, root, WorkspaceConfig, problems)
     grace = (config or WorkspaceConfig()).publish.grace_minutes
-    save_entry(root, "workspace", fp, {"problems": [p.to_dict() for p in problems], "grace": grace})
+    if use_cache:
+        facts = {"problems": [p.to_dict() for p in problems], "grace": grace}
+        save_entry(root, "workspace", fp, facts)
     return problems, fp, grace
 
 
@@ -103,13 +116,16 @@ def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, C
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform (Windows): one process it is
         return [(slug, lint_client(root, slug)) for slug in slugs]
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        chunk = max(1, len(slugs) // (workers * 4))
-        return list(
-            zip(
-                slugs, pool.map(_lint_one, [(root, s) for s in slugs], chunksize=chunk), strict=True
-            )
-        )
+    import gc
+
+    gc.freeze()  # what is loaded now is never garbage: the workers need not scan it
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(slugs) // (workers * 4))
+            results = pool.map(_lint_one, [(root, s) for s in slugs], chunksize=chunk)
+            return list(zip(slugs, results, strict=True))
+    finally:
+        gc.unfreeze()
 
 
 def _lint_one(args: tuple[Path, str]) -> ClientResult:
