@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cmkit.diagnostics import Problem, Severity
 from cmkit.lint import check_workspace
@@ -275,3 +277,45 @@ def test_the_cache_notices_a_changed_file(ws: Path, post: Callable[..., Path]) -
     assert check_workspace(ws) == []
     path.write_text(front(netwroks="[x]") + "Pain #Acme\n")
     assert [p.rule for p in check_workspace(ws)] == ["schema/unknown-key"]
+
+
+SHAPES = {
+    "a Meta (Facebook/Instagram) access token": "EAAJ" + "Zb7" * 22,
+    "an Instagram user token": "IGQV" + "jR_5" * 21,
+    "a Telegram bot token": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1",
+    "a Discord webhook URL": "https://discord.com/api/webhooks/1234567/" + "aZ9_-" * 12,
+    "a Bluesky app password": "abcd-efgh-ijkl-mnop",
+    "a GitHub token": "github_pat_" + "11ABCDEFG0" * 7,
+    "a Slack token": "xoxb-1234567890-abcdef",
+    "an OpenAI/Anthropic-style API key": "sk-proj-" + "aB3_" * 10,
+    "a Google API key": "AIza" + "Sy0123456789abcdefghijklmnopqrstuvw",
+    "an AWS access key id": "AKIAIOSFODNN7EXAMPLE",
+    "a JSON Web Token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+    "a bearer token": "Authorization: BEARER abcdefghijklmnopqrstuvwxyz012345",
+    "a private key": "-----BEGIN OPENSSH PRIVATE KEY-----",
+    "a secret assigned to a key": "Mastodon_API_KEY = 9fQ2xL7pW3zR8tYk9",
+}
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_every_token_shape_is_found_in_any_file(name: str) -> None:
+    from cmkit.lint.secrets import PATTERNS, scan_text
+
+    assert [s.name for s in PATTERNS] == list(SHAPES)  # one sample per shape
+    (problem,) = scan_text(f"notes\n{SHAPES[name]} \n", "notes.md")
+    assert name in problem.message and problem.line == 2
+
+
+@given(
+    st.lists(
+        st.sampled_from([*SHAPES.values(), " ", "\n", "x", "-", "Bearer ", "token: ", "é"]),
+        max_size=6,
+    ).map("".join)
+)
+def test_a_pattern_skipped_for_want_of_its_marker_could_not_have_matched(text: str) -> None:
+    from cmkit.lint.secrets import PATTERNS
+
+    for shape in PATTERNS:
+        if shape.pattern.search(text):
+            where = text.lower() if shape.folded else text
+            assert any(m in where for m in shape.markers), shape.name

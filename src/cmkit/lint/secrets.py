@@ -12,39 +12,69 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from ..diagnostics import Problem, relpath
 
-# (name, pattern): documented token shapes of the services a CM uses
+
+class Shape(NamedTuple):
+    """A documented token shape of a service a CM uses, and the markers (substrings)
+    one of which any match contains — `check` scans every file, and most files hold
+    none of them, so most patterns never run."""
+
+    name: str
+    pattern: re.Pattern[str]
+    markers: tuple[str, ...]
+    folded: bool = False  # markers are looked for in the lower-cased text
+
+
 # Patterns start with a literal where they can (no leading \b): the regex engine then
 # skips ahead to that literal instead of trying every position; word boundaries are
 # checked on the rare match.
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("a Meta (Facebook/Instagram) access token", re.compile(r"EA[A-Za-z0-9]{64,}")),
-    ("an Instagram user token", re.compile(r"IG[A-Za-z0-9_-]{82,}")),
-    ("a Telegram bot token", re.compile(r":AA[A-Za-z0-9_-]{33}\b")),
-    (
+PATTERNS: list[Shape] = [
+    Shape("a Meta (Facebook/Instagram) access token", re.compile(r"EA[A-Za-z0-9]{64,}"), ("EA",)),
+    Shape("an Instagram user token", re.compile(r"IG[A-Za-z0-9_-]{82,}"), ("IG",)),
+    Shape("a Telegram bot token", re.compile(r":AA[A-Za-z0-9_-]{33}\b"), (":AA",)),
+    Shape(
         "a Discord webhook URL",
         re.compile(r"discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{50,}"),
+        ("discord",),
     ),
-    ("a Bluesky app password", re.compile(r"-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}\b")),
-    ("a GitHub token", re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{60,}")),
-    ("a Slack token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("an OpenAI/Anthropic-style API key", re.compile(r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}")),
-    ("a Google API key", re.compile(r"AIza[0-9A-Za-z_-]{35}\b")),
-    ("an AWS access key id", re.compile(r"A(?:KIA|SIA)[0-9A-Z]{16}\b")),
-    ("a JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[\w-]{10,}")),
-    ("a bearer token", re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]{20,}=*")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    (
+    Shape("a Bluesky app password", re.compile(r"-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}\b"), ("-",)),
+    Shape(
+        "a GitHub token",
+        re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{60,}"),
+        ("gh", "github_pat_"),
+    ),
+    Shape("a Slack token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
+    Shape(
+        "an OpenAI/Anthropic-style API key",
+        re.compile(r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}"),
+        ("sk-",),
+    ),
+    Shape("a Google API key", re.compile(r"AIza[0-9A-Za-z_-]{35}\b"), ("AIza",)),
+    Shape("an AWS access key id", re.compile(r"A(?:KIA|SIA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
+    Shape(
+        "a JSON Web Token",
+        re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[\w-]{10,}"),
+        ("eyJ",),
+    ),
+    Shape(
+        "a bearer token", re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]{20,}=*"), ("bearer",), True
+    ),
+    Shape("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), ("-----BEGIN",)),
+    Shape(
         "a secret assigned to a key",
         re.compile(
             r"(?im)^[ \t#-]*[\w.-]*(?:token|secret|password|passwd|api_?key|app_password)\b[\w.-]*"
             r"[ \t]*[:=][ \t]*[\"']?(?=[A-Za-z0-9_./+=-]*[0-9])(?=[A-Za-z0-9_./+=-]*[A-Za-z])"
             r"([A-Za-z0-9_./+=-]{16,})"
         ),
+        ("token", "secret", "passw", "api"),
+        True,
     ),
 ]
+GENERIC = PATTERNS[-1].name
 # where a match really starts, for patterns anchored on a middle literal
 _BACKTRACK = {
     "a Telegram bot token": re.compile(r"\d{8,10}$"),
@@ -72,7 +102,11 @@ SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".cmkit", "
 
 
 def scan_text(text: str, rel: str) -> Iterator[Problem]:
-    for name, pattern in PATTERNS:
+    folded = text.lower()
+    for name, pattern, markers, fold in PATTERNS:
+        where = folded if fold else text
+        if not any(marker in where for marker in markers):
+            continue
         for match in pattern.finditer(text):
             value = match.group(match.lastindex or 0)
             start = match.start(match.lastindex or 0)
@@ -83,7 +117,7 @@ def scan_text(text: str, rel: str) -> Iterator[Problem]:
                 start, value = head.start(), text[head.start() : match.end()]
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue  # inside a longer word: not a token of that shape
-            if _env_var_name(value):
+            if name == GENERIC and _env_var_name(value):
                 continue  # `token_env: MARTIN_TOKEN` names a variable: that is the right way
             line = text.count("\n", 0, start) + 1
             col = start - (text.rfind("\n", 0, start) + 1) + 1
