@@ -13,6 +13,7 @@ import hashlib
 import json
 import mimetypes
 from pathlib import Path
+from typing import cast
 
 from .connectors.base import Delivery, MediaFile
 from .diagnostics import CmkitError, Problem, Severity
@@ -24,6 +25,14 @@ from .workspace import ClientSpace, Post
 
 
 def account_for(space: ClientSpace, network: Network) -> Account:
+    """The client's account on a network as connectors see it, once per loaded client."""
+    key = ("account", network)
+    if key not in space.derived:
+        space.derived[key] = _account(space, network)
+    return cast("Account", space.derived[key])
+
+
+def _account(space: ClientSpace, network: Network) -> Account:
     if space.client is None:
         raise CmkitError(
             f"{space.slug}/client.yaml is missing or invalid",

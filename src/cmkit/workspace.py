@@ -111,6 +111,9 @@ class ClientSpace:
     posts: list[Post] = field(default_factory=list)
     docs: dict[str, Parsed] = field(default_factory=dict, repr=False)  # rel → parsed YAML
     _stats: dict[str, os.stat_result | None] = field(default_factory=dict, repr=False)
+    # facts other modules derive from the loaded files, computed once (e.g. accounts as
+    # connectors see them); keyed by (what, which)
+    derived: dict[tuple[str, object], object] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:

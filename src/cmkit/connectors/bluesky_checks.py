@@ -68,7 +68,7 @@ def _text_issues(text: str, label: str) -> list[CheckIssue]:
         )
     spans = facet_spans(text)
     linked = {s.value.lower() for s in spans if s.kind == "mention"}
-    for found in _AT_WORD.finditer(text):
+    for found in _AT_WORD.finditer(text) if "@" in text else ():
         handle = found.group(1).rstrip(".-")
         if handle.lower() not in linked:
             issues.append(
@@ -79,7 +79,7 @@ def _text_issues(text: str, label: str) -> list[CheckIssue]:
                     "warning",
                 )
             )
-    for found in _HASHTAG.finditer(text):
+    for found in _HASHTAG.finditer(text) if "#" in text or "＃" in text else ():
         # Bluesky's app (and cmkit's facets) leave a longer tag as plain text
         if grapheme_count(found.group(1)) > TAG_MAX_GRAPHEMES:
             issues.append(
