@@ -65,16 +65,47 @@ def _scalar_tag(value: str) -> str:
     return tag
 
 
+def _to_int(value: str) -> int:
+    if value.startswith(("0x", "0o")):
+        return int(value[2:], 16 if value[1] == "x" else 8)
+    return int(value, 10)
+
+
+def _to_float(value: str) -> float:
+    text = value.lower()
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.lstrip("+-")
+    if text == ".inf":
+        return sign * float("inf")
+    if text == ".nan":
+        return float("nan")
+    return sign * float(text)
+
+
+@lru_cache(maxsize=4096)
+def plain_scalar(value: str) -> Any:
+    """A plain (unquoted) scalar as this dialect reads it: null, bool, int, float or str."""
+    tag = _scalar_tag(value)
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        return _to_int(value)
+    if tag == "tag:yaml.org,2002:float":
+        return _to_float(value)
+    raise ValueError(f"no plain reading of {value!r} ({tag})")
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     def __init__(self) -> None:
         super().__init__()
         self.duplicates: list[tuple[str, yaml.Mark]] = []
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
-        value = str(node.value)
-        if value.startswith(("0x", "0o")):
-            return int(value[2:], 16 if value[1] == "x" else 8)
-        return int(value, 10)
+        return _to_int(str(node.value))
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: set[object] = set()
@@ -126,15 +157,32 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 @dataclass
 class Parsed:
-    """A YAML document: its data, its node tree (for locating errors) and problems."""
+    """A YAML document: its data, its node tree (for locating errors) and problems.
+
+    A document read by the fast path (yamlfast.py) keeps its text and its top-level
+    marks instead of a node tree; the tree is built the first time a deeper
+    location is asked for, which only a problem does."""
 
     data: Any = None
     node: Node | None = None
     problems: list[Problem] = field(default_factory=list)
     line_offset: int = 0  # lines before the YAML in the file (front matter)
+    source: str | None = field(default=None, repr=False)
+    marks: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
 
     def at(self, loc: tuple[int | str, ...], *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the node at a data path such as ("media", 0, "alt")."""
+        if self.node is None and self.source is not None:
+            top = self.marks.get(str(loc[0])) if len(loc) == 1 else None
+            if top is not None:
+                line, col = top[:2] if key else top[2:]
+                return (line + 1 + self.line_offset, col + 1)
+            loader = _Loader(self.source)
+            try:
+                self.node = loader.get_single_node()
+            finally:
+                loader.dispose()
+            self.source = None
         if self.node is None:
             return (1 + self.line_offset, 1)
         mark = locate(self.node, loc, key=key).start_mark
@@ -224,6 +272,11 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 
 def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     """Parse one YAML document; an empty document is an empty mapping."""
+    from . import yamlfast
+
+    fast = yamlfast.parse(text)
+    if fast is not None:
+        return Parsed(fast[0], line_offset=line_offset, source=text, marks=fast[1])
     parsed = Parsed(line_offset=line_offset)
     loader = _Loader(text)
     try:
