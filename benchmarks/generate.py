@@ -79,9 +79,20 @@ def client_files(slug: str, rng: random.Random) -> dict[str, str]:
     }
 
 
-def post_text(rng: random.Random) -> str:
-    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
-    return f"{words.capitalize()} 🥖 #Boulangerie #{rng.choice(WORDS).capitalize()}\n"
+def post_text(rng: random.Random, slug: str, link: bool) -> str:
+    """Two or three sentences, an emoji, hashtags; now and then a link (never where
+    Instagram would show it unclickable) or a mention."""
+    sentences = [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize()
+        + rng.choice([".", ".", ",", " !", " ?"]).replace(",", ".")
+        for _ in range(rng.randint(2, 3))
+    ]
+    text = " ".join(sentences)
+    if link and rng.random() < 0.25:
+        text += f"\n\nTous les détails : https://{slug}.fr/{rng.choice(WORDS)}"
+    if rng.random() < 0.1:
+        text += " Merci @moulin.bsky.social !"
+    return f"{text} 🥖\n\n#Boulangerie #{rng.choice(WORDS).capitalize()}\n"
 
 
 def generate(out: Path, clients: int, posts: int) -> None:
@@ -127,7 +138,7 @@ def generate(out: Path, clients: int, posts: int) -> None:
                 f"---\nat: {at:%Y-%m-%d %H:%M}\nnetworks: [{', '.join(chosen)}]\n"
                 f"status: {rng.choice(['approved', 'approved', 'review', 'draft'])}\n"
                 f"pillar: {rng.choice(PILLARS)}\nformat: {fmt}\n{media}{variant}---\n"
-                + post_text(rng),
+                + post_text(rng, slug, "instagram" not in chosen),
                 encoding="utf-8",
             )
 

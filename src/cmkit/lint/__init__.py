@@ -25,7 +25,7 @@ def check_workspace(
 ) -> list[Problem]:
     """Every schema and lint problem of the workspace (or of the named clients), sorted."""
     from ..layout import CLIENTS_DIR, client_slugs, unknown_client
-    from .secrets import env_tracked, workspace_files
+    from .secrets import ask_git, env_tracked
 
     base = root / CLIENTS_DIR
     slugs = client_slugs(root)
@@ -50,7 +50,9 @@ def check_workspace(
         else:
             todo.append((slug, fp, files))
     if todo:
-        workspace_files(root, root)  # list tracked files once, before workers fork
+        ask_git(root)  # one `git ls-files`, before workers fork
+    # largest clients first: the workers then finish together
+    todo.sort(key=lambda job: -job[2])
     for slug, result in _lint_clients(
         root, [slug for slug, _, _ in todo], sum(n for _, _, n in todo)
     ):
@@ -121,8 +123,9 @@ def _lint_clients(root: Path, slugs: list[str], files: int) -> list[tuple[str, C
     gc.freeze()  # what is loaded now is never garbage: the workers need not scan it
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            chunk = max(1, len(slugs) // (workers * 4))
-            results = pool.map(_lint_one, [(root, s) for s in slugs], chunksize=chunk)
+            # one client per task: a client's result is small, and an idle worker at
+            # the end costs more than the messages
+            results = pool.map(_lint_one, [(root, s) for s in slugs])
             return list(zip(slugs, results, strict=True))
     finally:
         gc.unfreeze()

@@ -174,11 +174,16 @@ def tracked_files(root: Path) -> list[Path] | None:
 _TRACKED: dict[Path, dict[str, list[Path]] | None] = {}
 
 
-def workspace_files(root: Path, folder: Path) -> list[Path]:
-    """Text files under folder that would be committed (git's view when available)."""
-    if root not in _TRACKED:  # one `git ls-files` per workspace, shared by forked workers
+def ask_git(root: Path) -> None:
+    """Ask git once which files it tracks, e.g. before forking workers that all need it."""
+    if root not in _TRACKED:
         tracked = tracked_files(root)
         _TRACKED[root] = None if tracked is None else _by_client(root, tracked)
+
+
+def workspace_files(root: Path, folder: Path) -> list[Path]:
+    """Text files under folder that would be committed (git's view when available)."""
+    ask_git(root)
     by_client = _TRACKED[root]
     if by_client is None:
         files = _walk(folder)
