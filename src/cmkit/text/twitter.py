@@ -13,11 +13,12 @@ later start that provably fails too, and one attempt looks at most a little past
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .tlds import tld_pattern
@@ -118,6 +119,16 @@ def extract_urls_with_indices(text: str, *, without_protocol: bool = True) -> li
     """URLs as twitter-text finds them, bare domains (`example.com/x`) included by default."""
     if not text or ("." not in text if without_protocol else ":" not in text):
         return []
+    if without_protocol:
+        return list(_urls(text))
+    # the same scan, the bare domains left out: twitter-text drops them after matching
+    return [e for e in _urls(text) if _is_protocol_at(e.value, 0)]
+
+
+# the same text's URLs are asked for its length, its hashtags (a tag inside a URL is
+# not one) and each network's rules
+@lru_cache(maxsize=2048)
+def _urls(text: str) -> tuple[Entity, ...]:
     url_re, ascii_re, tco_re = _url_regexes()
     urls: list[Entity] = []
     for m, pre in _url_matches(text, url_re):
@@ -133,7 +144,7 @@ def extract_urls_with_indices(text: str, *, without_protocol: bool = True) -> li
                 end = start + tco.end()
             urls.append(Entity("url", text[start:end], start, end))
             continue
-        if not without_protocol or pre in _NO_PROTOCOL_PRE:
+        if pre in _NO_PROTOCOL_PRE:
             continue
         found = [
             Entity("url", a.group(), start + a.start(), start + a.end())
@@ -144,7 +155,7 @@ def extract_urls_with_indices(text: str, *, without_protocol: bool = True) -> li
             last = found[-1]
             found[-1] = Entity("url", last.value + m.group()[len(domain) :], last.start, end)
         urls.extend(found)
-    return urls
+    return tuple(urls)
 
 
 def _url_matches(text: str, url_re: re.Pattern[str]) -> Iterator[tuple[re.Match[str], str]]:
@@ -155,10 +166,13 @@ def _url_matches(text: str, url_re: re.Pattern[str]) -> Iterator[tuple[re.Match[
     "(pre)URL" at 1 is tried before "^URL" at 0.
     """
     n = len(text)
+    # A URL holds no space and has a dot before its TLD: only the space-delimited
+    # stretches holding ".x" need looking at, most of a post's prose does not
+    zones = [m.span() for m in _ZONE.finditer(text)]
     i = 0  # the smallest index the next URL may start at
     skip_until = 0  # bare-domain starts below this are known to fail
     while i < n:
-        i = _next_candidate(text, i, skip_until)
+        i = _next_candidate(text, i, skip_until, zones)
         if i < 0:
             return
         order = [i]
@@ -174,6 +188,9 @@ def _url_matches(text: str, url_re: re.Pattern[str]) -> Iterator[tuple[re.Match[
                 skip_until = max(skip_until, _next_viable_start(text, start))
         else:
             i = max(order) + 1
+
+
+_ZONE = re.compile(f"(?:^|(?<=[{_SPACES}]))[^{_SPACES}]*\\.\\w[^{_SPACES}]*")
 
 
 def _next_viable_start(text: str, failed: int) -> int:
@@ -194,12 +211,16 @@ def _next_viable_start(text: str, failed: int) -> int:
     return text.rfind("_", underscore, end if dot < 0 else dot) + 1
 
 
-def _next_candidate(text: str, i: int, skip_until: int) -> int:
-    """The first index >= i where a URL may start: after a valid preceding character, on a
-    domain character. Bare-domain starts below skip_until are left out, but a protocol
-    ending that run ("…日本http://") is still a candidate."""
+def _next_candidate(text: str, i: int, skip_until: int, zones: list[tuple[int, int]]) -> int:
+    """The first index >= i where a URL may start: in a zone, after a valid preceding
+    character, on a domain character. Bare-domain starts below skip_until are left out,
+    but a protocol ending that run ("…日本http://") is still a candidate."""
     n = len(text)
     while i < n:
+        zone = bisect.bisect_right(zones, i, key=lambda span: span[1])
+        if zone == len(zones):
+            return -1
+        i = max(i, zones[zone][0])
         if i < skip_until:
             for p in (skip_until - 5, skip_until - 4):
                 if p < i or not _is_protocol_at(text, p):
