@@ -82,8 +82,8 @@ class _Reader:
             if match is None:
                 raise _GiveUp
             key_text, rest = match.group(1), match.group(2)
-            key = plain_scalar(key_text)
-            if key in result or not _hashable(key):
+            key = plain_scalar(key_text)  # a str, int, float, bool or None
+            if key in result:
                 raise _GiveUp
             self.at += 1
             if rest and rest[0] in "|>":
@@ -232,13 +232,8 @@ def _flow_list(inner: str) -> list[Any]:
 
 
 def _plain_ok(text: str) -> bool:
-    return (
-        text[0] not in _INDICATORS
-        and ": " not in text
-        and not text.endswith(":")
-        and not any(c in text for c in "[]{}")
-    )
+    return text[0] not in _INDICATORS and _NOT_PLAIN.search(text) is None
 
 
-def _hashable(key: object) -> bool:
-    return isinstance(key, str | int | float | bool) or key is None
+# inside a plain scalar: what would make it a mapping, or flow syntax we leave alone
+_NOT_PLAIN = re.compile(r"[\[\]{}]|: |:$")
