@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -110,9 +110,8 @@ class ClientSpace:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
     docs: dict[str, Parsed] = field(default_factory=dict, repr=False)  # rel → parsed YAML
-    _stats: dict[str, os.stat_result | None] = field(default_factory=dict, repr=False)
-    # facts other modules derive from the loaded files, computed once (e.g. accounts as
-    # connectors see them); keyed by (what, which)
+    # facts derived from the loaded files, computed once: the stat of each picture,
+    # accounts as connectors see them…; keyed by (what, which)
     derived: dict[tuple[str, object], object] = field(default_factory=dict, repr=False)
 
     @property
@@ -126,14 +125,14 @@ class ClientSpace:
     def file_stat(self, path: str | Path) -> os.stat_result | None:
         """`os.stat` of a file (None when there is none), asked once per loaded client:
         rendering and checking ask about the same few pictures for every post."""
-        key = str(path)
-        if key not in self._stats:
+        key = ("stat", str(path))
+        if key not in self.derived:
             try:
-                info: os.stat_result | None = os.stat(key)  # noqa: PTH116 - str keys
+                info: os.stat_result | None = os.stat(key[1])  # noqa: PTH116 - str keys
             except OSError:
                 info = None
-            self._stats[key] = info if info is not None and stat.S_ISREG(info.st_mode) else None
-        return self._stats[key]
+            self.derived[key] = info if info is not None and stat.S_ISREG(info.st_mode) else None
+        return cast("os.stat_result | None", self.derived[key])
 
     def post(self, post_id: str) -> Post | None:
         return next((p for p in self.posts if p.id == post_id), None)
