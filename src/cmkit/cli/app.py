@@ -94,7 +94,7 @@ def main() -> None:
 
     # A run is short and builds many small objects that are never cyclic (parsed YAML,
     # models, problems): the default thresholds would walk them again and again.
-    gc.set_threshold(int(os.environ.get("CMKIT_GC0", "100000")), 50, 1000)
+    gc.set_threshold(100_000, 50, 1000)
     try:
         app()  # click's standalone mode: usage errors exit 2 with their own message
     except CmkitError as exc:
