@@ -90,12 +90,7 @@ class DiscordConnector(BaseConnector):
             from . import http
 
             base = (self.account.instance or API).rstrip("/") + "/"
-            self._client = http.client("discord", base_url=base)
-            # posting is retried only after a 429 (Discord did nothing then)
-            self._final = http.client(
-                "discord", base_url=base, retry=http.RetryPolicy(statuses=frozenset({429}))
-            )
-            self._final.gate = self._client.gate
+            self._client, self._final = http.client_pair("discord", base_url=base)
         return self._client, self._final
 
     def close(self) -> None:

@@ -33,7 +33,6 @@ from .base import ConnectorError, OutcomeUnknown
 if TYPE_CHECKING:
     import httpx
 
-    from .http import HttpClient
 
 # Graph API versions live about two years; CMKIT_META_API_VERSION lets a user move on
 # without waiting for a cmkit release.
@@ -157,14 +156,7 @@ class GraphApi:
 
         self.service = service
         self.label = label  # e.g. "Facebook Page 1040…", for messages
-        self.client: HttpClient = http.client(service, base_url=base_url, token=token)
-        self._final: HttpClient = http.client(
-            service,
-            base_url=base_url,
-            token=token,
-            retry=http.RetryPolicy(statuses=frozenset({429})),
-        )
-        self._final.gate = self.client.gate  # one throttle for both
+        self.client, self._final = http.client_pair(service, base_url=base_url, token=token)
 
     def close(self) -> None:
         self.client.close()

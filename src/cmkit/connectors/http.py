@@ -296,3 +296,13 @@ def client(
         follow_redirects=True,
         **kwargs,
     )
+
+
+def client_pair(service: str, **kwargs: Any) -> tuple[HttpClient, HttpClient]:
+    """Two clients sharing one rate-limit gate: one for reads and for steps that may be
+    repeated, one for the request that publishes, retried only after a 429 (the service
+    did nothing then): after any other failure the post may be out."""
+    first = client(service, **kwargs)
+    final = client(service, retry=RetryPolicy(statuses=frozenset({429})), **kwargs)
+    final.gate = first.gate
+    return first, final

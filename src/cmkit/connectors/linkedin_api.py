@@ -24,7 +24,6 @@ from .base import ConnectorError, MediaFile, OutcomeUnknown
 if TYPE_CHECKING:
     import httpx
 
-    from .http import HttpClient
 
 API_HOST = "https://api.linkedin.com"
 API_VERSION = "202610"
@@ -54,17 +53,9 @@ class LinkedInApi:
 
         headers = {"Linkedin-Version": api_version(), "X-Restli-Protocol-Version": "2.0.0"}
         base = base_url.rstrip("/") + "/"
-        self.client: HttpClient = http.client(
+        self.client, self._final = http.client_pair(
             "linkedin", base_url=base, token=token, headers=headers
         )
-        self._final: HttpClient = http.client(
-            "linkedin",
-            base_url=base,
-            token=token,
-            headers=headers,
-            retry=http.RetryPolicy(statuses=frozenset({429})),
-        )
-        self._final.gate = self.client.gate
 
     def close(self) -> None:
         self.client.close()

@@ -100,16 +100,9 @@ class TelegramConnector(BaseConnector):
             token = register(self.secret("token"))
             base = f"{(self.account.instance or API_HOST).rstrip('/')}/bot{token}/"
             hooks = {"response": [_retry_after_from_body]}
-            self._client = http.client("telegram", base_url=base, event_hooks=hooks)
-            # sending is retried only when Telegram said "too many requests": nothing
-            # was posted then; after any other failure it may have been
-            self._final = http.client(
-                "telegram",
-                base_url=base,
-                event_hooks=hooks,
-                retry=http.RetryPolicy(statuses=frozenset({429})),
+            self._client, self._final = http.client_pair(
+                "telegram", base_url=base, event_hooks=hooks
             )
-            self._final.gate = self._client.gate
         return self._client, self._final
 
     def close(self) -> None:

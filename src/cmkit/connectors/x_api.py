@@ -16,7 +16,6 @@ from .base import ConnectorError, OutcomeUnknown
 if TYPE_CHECKING:
     import httpx
 
-    from .http import HttpClient
 
 API_HOST = "https://api.x.com"
 DOCS = "docs/networks/x.md"
@@ -27,11 +26,7 @@ class XApi:
         from . import http
 
         base = (base_url or API_HOST).rstrip("/") + "/"
-        self.client: HttpClient = http.client("x", base_url=base, auth=auth)
-        self._final: HttpClient = http.client(
-            "x", base_url=base, auth=auth, retry=http.RetryPolicy(statuses=frozenset({429}))
-        )
-        self._final.gate = self.client.gate
+        self.client, self._final = http.client_pair("x", base_url=base, auth=auth)
 
     def close(self) -> None:
         self.client.close()
