@@ -100,32 +100,14 @@ class DiscordConnector(BaseConnector):
         self._client = self._final = None
 
     def call(self, method: str, path: str, *, final: bool = False, **kwargs: Any) -> Any:
-        import httpx
+        from . import chat
 
         client = self._clients()[1 if final else 0]
-        try:
-            response = client.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            error = client.transport_error(exc)
-            if isinstance(error, OutcomeUnknown):
-                raise OutcomeUnknown(
-                    error.message.replace(
-                        "the post may have gone out", "the message may be in the channel"
-                    ),
-                    "look at the channel; cmkit does not resend it without you",
-                    retryable=True,
-                ) from None
-            raise error from None
+        response = chat.request(client, method, path, **kwargs)
         if response.is_success:
             return response.json() if response.content else None
         if final and response.status_code >= 500:
-            raise OutcomeUnknown(
-                f"discord: server error (HTTP {response.status_code}) while posting; the message "
-                "may be in the channel",
-                "look at the channel; cmkit does not resend it without you",
-                retryable=True,
-                status=response.status_code,
-            )
+            raise chat.server_error("discord", response.status_code)
         if response.status_code in (401, 404):
             raise ConnectorError(
                 "discord: Discord knows no such webhook (deleted, or its URL was reset)",

@@ -113,22 +113,10 @@ class TelegramConnector(BaseConnector):
 
     def call(self, method: str, *, final: bool = False, **kwargs: Any) -> Any:
         """One Bot API method; its `result`, or a ConnectorError that says what to do."""
-        import httpx
+        from . import chat
 
         client = self._clients()[1 if final else 0]
-        try:
-            response = client.request("POST", method, **kwargs)
-        except httpx.TransportError as exc:
-            error = client.transport_error(exc)
-            if isinstance(error, OutcomeUnknown):
-                raise OutcomeUnknown(
-                    error.message.replace(
-                        "the post may have gone out", "the message may be in the channel"
-                    ),
-                    "look at the channel; cmkit does not resend it without you",
-                    retryable=True,
-                ) from None
-            raise error from None
+        response = chat.request(client, "POST", method, **kwargs)
         try:
             body = response.json()
         except ValueError:
@@ -136,13 +124,7 @@ class TelegramConnector(BaseConnector):
         if response.is_success and isinstance(body, dict) and body.get("ok"):
             return body.get("result")
         if final and response.status_code >= 500:
-            raise OutcomeUnknown(
-                f"telegram: server error (HTTP {response.status_code}) while posting; "
-                "the message may be in the channel",
-                "look at the channel; cmkit does not resend it without you",
-                retryable=True,
-                status=response.status_code,
-            )
+            raise chat.server_error("telegram", response.status_code)
         raise self._error(client, response, body if isinstance(body, dict) else {})
 
     def _error(
