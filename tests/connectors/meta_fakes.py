@@ -335,6 +335,12 @@ class FakeMeta:
         self._next += 1
         return str(self._next)
 
+    def _quota(self, node: str, network: str) -> httpx.Response:
+        """The publishing-limit answer both networks give: usage and the day's quota."""
+        config = {"quota_total": self.quota_total[network], "quota_duration": 86400}
+        usage = {"quota_usage": self.quota_used.get(node, 0), "config": config}
+        return _json({"data": [usage]})
+
     @staticmethod
     def _needs(token: Token, *scopes: str) -> None:
         # error-handling guide: 10 "permission denied", 200-299 "permission (the permission
@@ -576,19 +582,7 @@ class FakeMeta:
             if edge == "content_publishing_limit":
                 # .../reference/ig-user/content_publishing_limit: quota_usage, config
                 self._needs(token, "instagram_content_publish")
-                return _json(
-                    {
-                        "data": [
-                            {
-                                "quota_usage": self.quota_used.get(node, 0),
-                                "config": {
-                                    "quota_total": self.quota_total["instagram"],
-                                    "quota_duration": 86400,
-                                },
-                            }
-                        ]
-                    }
-                )
+                return self._quota(node, "instagram")
             if edge == "media" and method == "POST":
                 return self._ig_container(node, form, token)
             if edge == "media_publish" and method == "POST":
@@ -894,19 +888,7 @@ class FakeMeta:
             if edge == "threads_publishing_limit":
                 # developers.facebook.com/docs/threads/overview (rate limiting)
                 self._needs(token, "threads_content_publish")
-                return _json(
-                    {
-                        "data": [
-                            {
-                                "quota_usage": self.quota_used.get(node, 0),
-                                "config": {
-                                    "quota_total": self.quota_total["threads"],
-                                    "quota_duration": 86400,
-                                },
-                            }
-                        ]
-                    }
-                )
+                return self._quota(node, "threads")
             if edge == "threads" and method == "POST":
                 return self._threads_container(node, form, token)
             if edge == "threads_publish" and method == "POST":
