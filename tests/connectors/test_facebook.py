@@ -98,6 +98,48 @@ def test_with_photos_the_link_goes_into_the_text(ws: MetaWorkspace, fake: FakeMe
     assert post.link is None
 
 
+def test_a_bare_copy_of_the_linked_page_is_not_doubled(ws: MetaWorkspace, fake: FakeMeta) -> None:
+    ws.post(
+        "photo",
+        ["facebook"],
+        "Horaires : boulangerie-martin.fr/horaires/ 🥐",
+        media=[ws.image("devanture.jpg")],
+        link="https://boulangerie-martin.fr/horaires",
+        at="2026-11-25 09:00",
+    )
+    ws.post(
+        "carte",
+        ["facebook"],
+        "La carte : https://boulangerie-martin.fr/noel",
+        link="https://boulangerie-martin.fr/noel",
+        at="2026-11-25 09:01",
+    )
+    assert [r.status for r in ws.publish().results] == ["published", "published"]
+    card, photo = sorted(fake.published(PAGE_ID), key=lambda item: len(item.attachments))
+    # with photos the link lives in the text: the tagged link takes the bare one's place
+    assert photo.text.startswith("Horaires : https://boulangerie-martin.fr/horaires?utm_source=")
+    assert photo.text.endswith(" 🥐") and photo.text.count("boulangerie-martin.fr") == 1
+    # without, the card carries the link; the one readers see in the text counts clicks too
+    assert card.text.startswith("La carte : https://boulangerie-martin.fr/noel?utm_source=")
+    assert card.link is not None and card.link in card.text
+
+
+def test_a_text_with_its_own_tagged_copy_of_the_link_is_kept_as_written() -> None:
+    tagged = "https://boulangerie-martin.fr/noel?utm_source=newsletter"
+    sent = Delivery(
+        "martin",
+        "p",
+        Network.FACEBOOK,
+        f"La carte : {tagged}",
+        "k",
+        Account(id=PAGE_ID, token_env="X"),
+        media=(MediaFile(Path("a.jpg"), "Vitrine", "image/jpeg"),),
+        link="https://boulangerie-martin.fr/noel?utm_source=facebook",
+    )
+    assert FacebookConnector.message(sent) == f"La carte : {tagged}"
+    assert "link/no-preview" not in {issue.rule for issue in connector(FakeMeta()).check(sent)}
+
+
 def test_a_system_user_token_is_exchanged_for_the_page_token(
     ws: MetaWorkspace, fake: FakeMeta, monkeypatch: pytest.MonkeyPatch
 ) -> None:

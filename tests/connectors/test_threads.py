@@ -115,6 +115,24 @@ def test_image_and_carousel_posts_fetch_their_media_and_carry_the_link_in_the_te
     assert [BASE + "logo.png"] in [form.get("image_url") for form in containers(fake)]
 
 
+def test_a_bare_copy_of_the_linked_page_becomes_the_tagged_link(
+    ws: MetaWorkspace, fake: FakeMeta
+) -> None:
+    ws.post(
+        "logo",
+        ["threads"],
+        "Notre nouveau logo, à voir sur boulangerie-martin.fr !",
+        media=[ws.image("logo.png", fmt="PNG")],
+        link="https://boulangerie-martin.fr",
+    )
+    assert [r.status for r in ws.publish().results] == ["published"]
+    [image] = fake.published(THREADS_ID)
+    assert image.text.startswith(
+        "Notre nouveau logo, à voir sur https://boulangerie-martin.fr/?utm_"
+    )
+    assert image.text.endswith(" !") and image.text.count("boulangerie-martin.fr") == 1
+
+
 def test_a_thread_becomes_a_chain_of_replies(ws: MetaWorkspace, fake: FakeMeta) -> None:
     ws.post(
         "fournil",

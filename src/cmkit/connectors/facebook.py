@@ -41,6 +41,7 @@ from .base import (
 from .graph import FACEBOOK_HOST, GraphApi, NotThisAccount, api_version, same_text
 from .graph_media import first_part_only, is_video
 from .graph_reads import as_int, created_at, insight_values
+from .postlink import shown_as, tagged_in_text, with_link
 
 PUBLISH = "pages_manage_posts"
 READ = "pages_read_engagement"
@@ -146,7 +147,7 @@ class FacebookConnector(BaseConnector):
                         "export it as JPEG or PNG",
                     )
                 )
-        if delivery.media and delivery.link and delivery.link not in delivery.text:
+        if delivery.media and delivery.link and shown_as(delivery.text, delivery.link) is None:
             issues.append(
                 CheckIssue(
                     "link/no-preview",
@@ -159,11 +160,12 @@ class FacebookConnector(BaseConnector):
 
     @staticmethod
     def message(delivery: Delivery) -> str:
-        """The text sent: with photos, the link goes in the text (no preview card then)."""
-        text = delivery.text.strip()
-        if delivery.media and delivery.link and delivery.link not in text:
-            return f"{text}\n\n{delivery.link}" if text else delivery.link
-        return text
+        """The text sent: with photos, the link goes in the text (no preview card then);
+        a bare copy of the linked page in the text becomes the tagged link, never a second
+        copy of it."""
+        if delivery.media:
+            return with_link(delivery.text, delivery.link)
+        return tagged_in_text(delivery.text, delivery.link)
 
     # --- publishing ---------------------------------------------------------------------
 

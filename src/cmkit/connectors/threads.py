@@ -47,6 +47,7 @@ from .graph_media import (
     public_url,
 )
 from .graph_reads import as_int, created_at, insight_values
+from .postlink import tagged_in_text, with_link
 
 MAX_LINKS = 5
 RULES = FetchRules(
@@ -96,11 +97,11 @@ class ThreadsConnector(ContainerConnector):
             self._api = None
 
     def text(self, delivery: Delivery) -> str:
-        """With media there is no link card: the link goes at the end of the text."""
-        text = delivery.text.strip()
-        if delivery.media and delivery.link and delivery.link not in text:
-            return f"{text}\n\n{delivery.link}" if text else delivery.link
-        return text
+        """With media there is no link card: the link goes at the end of the text. A bare
+        copy of the linked page in the text becomes the tagged link, never a second copy."""
+        if delivery.media:
+            return with_link(delivery.text, delivery.link)
+        return tagged_in_text(delivery.text, delivery.link)
 
     # --- offline check ------------------------------------------------------------------
 
