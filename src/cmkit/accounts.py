@@ -128,13 +128,10 @@ def check_one(secrets: Secrets, client: str, network: str, account: Account) -> 
     finally:
         connector.close()
     if not status.ok:
-        return result(
-            False,
-            "wrong-account",
-            status.message,
-            f"fix the handle in clients/{client}/client.yaml, or use a token of that account",
-            source,
+        hint = status.hint or (
+            f"fix the handle in clients/{client}/client.yaml, or use a token of that account"
         )
+        return result(False, status.state, status.message, hint, source)
     return result(True, "ok", status.message, source=source)
 
 

@@ -4,6 +4,7 @@ to do when it does not — the lines docs/networks/*.md show."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,3 +165,11 @@ def test_an_account_that_cannot_post_says_why(
     text = " ".join(check(cmkit, root).stdout.split())
     assert "the token's member has ANALYST there and cannot post" in text
     assert "is an administrator without 'Post messages' in Boulangerie Martin" in text
+    assert "fix the handle" not in text  # the account is the right one: name the role
+    found = {
+        r["network"]: r for r in json.loads(cmkit("-w", root, "accounts", "check", "--json").stdout)
+    }
+    linkedin, telegram = found["linkedin"], found["telegram"]
+    assert linkedin["state"] == telegram["state"] == "no-permission"
+    assert "Super admin or Content admin" in linkedin["hint"]
+    assert "add @martin_annonces_bot with 'Post messages'" in telegram["hint"]

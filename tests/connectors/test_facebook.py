@@ -156,6 +156,17 @@ def test_a_system_user_token_is_exchanged_for_the_page_token(
     assert verified.ok and "derived from a user token" in verified.message
 
 
+def test_a_page_token_without_a_page_id_in_client_yaml_says_which_id_to_add(
+    ws: MetaWorkspace, fake: FakeMeta
+) -> None:
+    unnamed = FacebookConnector(Account(token_env="X"), lambda role: TOKEN)
+    with http.override(transport=httpx.MockTransport(fake.handler)):
+        status = unnamed.verify()
+    assert not status.ok and status.state == "incomplete"
+    assert "Page Boulangerie Martin" in status.message
+    assert status.hint == f'add `id: "{PAGE_ID}"` under accounts.facebook in client.yaml'
+
+
 def test_an_expired_token_fails_clearly_and_is_not_retried_blindly(
     ws: MetaWorkspace, fake: FakeMeta
 ) -> None:

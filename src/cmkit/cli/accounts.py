@@ -35,8 +35,8 @@ def check(
     network accept it; is it the account client.yaml names? Tokens are never
     shown. Exit 0 when every account works, 1 when one needs fixing.
     With --json: a list of {client, network, handle, ok, state, message, hint,
-    source}; state is ok, wrong-account, missing-secret, refused, unreachable,
-    no-connector, not-verifiable or error.
+    source}; state is ok, wrong-account, no-permission, incomplete, missing-secret,
+    refused, unreachable, no-connector, not-verifiable or error.
     """
     from ..accounts import check_accounts, warnings
     from .common import note, open_workspace, print_json

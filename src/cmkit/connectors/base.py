@@ -73,7 +73,11 @@ class CheckIssue:
 @dataclass(frozen=True)
 class AccountStatus:
     ok: bool
-    message: str  # e.g. "logged in as @martin@piaille.fr" or what to fix
+    message: str  # e.g. "logged in as @martin@piaille.fr", or what is wrong
+    hint: str = ""  # how to fix it, when the generic "wrong account" hint would mislead
+    # when not ok: wrong-account (the token is another account's), no-permission (the
+    # right account, without the right to post), incomplete (client.yaml lacks an id)
+    state: str = "wrong-account"
 
 
 @dataclass(frozen=True)

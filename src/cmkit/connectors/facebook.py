@@ -241,8 +241,9 @@ class FacebookConnector(BaseConnector):
         if not self.account.id:
             return AccountStatus(
                 False,
-                f"the token is Page {name} ({page_id}){counted}; add "
-                f'`id: "{page_id}"` under accounts.facebook in client.yaml',
+                f"the token is Page {name} ({page_id}){counted}, and client.yaml has no Page id",
+                f'add `id: "{page_id}"` under accounts.facebook in client.yaml',
+                state="incomplete",
             )
         return AccountStatus(True, f"Page {name} ({page_id}){counted}{via}")
 

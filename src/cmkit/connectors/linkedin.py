@@ -312,8 +312,10 @@ class LinkedInConnector(BaseConnector):
             held = ", ".join(sorted(roles)) or "no role"
             return AccountStatus(
                 False,
-                f"Page {name}: the token's member has {held} there and cannot post; make "
-                "them an administrator or content admin of the Page",
+                f"Page {name}: the token's member has {held} there and cannot post",
+                "make them a Super admin or Content admin of the Page (Page → Settings → "
+                "Manage admins), or use a token of a member who is",
+                state="no-permission",
             )
         followers = self._followers()
         counted = f", {followers:,} followers" if followers is not None else ""

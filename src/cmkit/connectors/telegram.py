@@ -298,7 +298,9 @@ class TelegramConnector(BaseConnector):
             }.get(status, "not a member of")
             return AccountStatus(
                 False,
-                f"bot {handle} is {where} {name}: make it an administrator with 'Post messages'",
+                f"bot {handle} is {where} {name}",
+                f"in {name}'s settings → Administrators, add {handle} with 'Post messages'",
+                state="no-permission",
             )
         count = self.call("getChatMemberCount", json={"chat_id": self.chat})
         members = f", {count:,} subscribers" if isinstance(count, int) else ""
