@@ -171,6 +171,39 @@ def test_secrets_set_reads_stdin_and_never_prints_the_value(
     assert missing.exit_code == 1 and "MISSING" in missing.stdout
 
 
+def test_the_shortener_key_is_set_listed_and_deleted_like_a_token(
+    root: Path, vault: MemoryKeyring, cmkit: Callable[..., Any]
+) -> None:
+    client = root / "clients" / "martin" / "client.yaml"
+    client.write_text(
+        client.read_text() + "links:\n  shortener:\n    kind: bitly\n    token_env: MARTIN_BITLY\n"
+    )
+    before = json.loads(cmkit("-w", root, "secrets", "status", "--json").stdout)
+    [short] = [row for row in before if row["network"] == "shortener"]
+    assert short["variable"] == "MARTIN_BITLY" and short["source"] is None
+    assert "cmkit secrets set martin/shortener" in short["fix"]
+
+    r = cmkit("-w", root, "secrets", "set", "martin/shortener", input="bitly-key-0123456789\n")
+    assert r.exit_code == 0, r.stderr
+    assert vault.store[("cmkit", "martin/shortener")] == "bitly-key-0123456789"
+    assert "$MARTIN_BITLY" in r.stderr and "bitly-key" not in r.stdout + r.stderr
+    after = json.loads(cmkit("-w", root, "secrets", "status", "--json").stdout)
+    assert [row["source"] for row in after if row["network"] == "shortener"] == [
+        "keyring (cmkit martin/shortener)"
+    ]
+    # what publishing reads is what `secrets set` wrote
+    import yaml
+
+    from cmkit.models import Client
+    from cmkit.shorten import key_for
+
+    config = Client.model_validate(yaml.safe_load(client.read_text())).links.shortener
+    assert config is not None and key_for("martin", config, Secrets(root)) == "bitly-key-0123456789"
+
+    assert cmkit("-w", root, "secrets", "delete", "martin/shortener").exit_code == 0
+    assert vault.store == {}
+
+
 def test_secrets_set_refuses_bad_targets_and_empty_values(
     root: Path, vault: MemoryKeyring, cmkit: Callable[..., Any]
 ) -> None:

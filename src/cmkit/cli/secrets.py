@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from ..models import Account
     from ..workspace import Workspace
 
 secrets_app = typer.Typer(
@@ -26,18 +27,35 @@ Role = Annotated[
 
 
 def _target(ws: Workspace, target: str) -> tuple[str, str]:
+    """(client, network) — or (client, "shortener") for the key of links.shortener."""
     from ..diagnostics import CmkitError
     from ..networks import Network, parse_network
+    from ..shorten import SECRET_NETWORK
 
     client, _, name = target.partition("/")
-    network = parse_network(name) if name else None
-    if not client or network is None:
+    network = parse_network(name) if name and name != SECRET_NETWORK else None
+    if not client or (network is None and name != SECRET_NETWORK):
         raise CmkitError(
             f"'{target}' is not CLIENT/NETWORK",
-            f"e.g. boulangerie-martin/mastodon; networks: {', '.join(n.value for n in Network)}",
+            f"e.g. boulangerie-martin/mastodon; networks: {', '.join(n.value for n in Network)}"
+            f"; or CLIENT/{SECRET_NETWORK} for the link shortener's key",
         )
     ws.select([client])  # a clear error for an unknown client
-    return client, network.value
+    return client, network.value if network else name
+
+
+def _holders(ws: Workspace, client: str) -> dict[str, Account]:
+    """What holds a secret in a client's client.yaml: each account, and the shortener."""
+    from ..models import Account
+    from ..shorten import SECRET_NETWORK
+
+    found = ws.clients[client].client
+    if found is None:
+        return {}
+    holders = {str(network): account for network, account in found.accounts.items()}
+    if found.links.shortener is not None:
+        holders[SECRET_NETWORK] = Account(token_env=found.links.shortener.token_env)
+    return holders
 
 
 def _read_value(prompt: str) -> str:
@@ -59,7 +77,11 @@ def _read_value(prompt: str) -> str:
 def set_secret(
     ctx: typer.Context,
     target: Annotated[
-        str, typer.Argument(metavar="CLIENT/NETWORK", help="e.g. boulangerie-martin/mastodon")
+        str,
+        typer.Argument(
+            metavar="CLIENT/NETWORK",
+            help="e.g. boulangerie-martin/mastodon, or boulangerie-martin/shortener",
+        ),
     ],
     role: Role = "token",
 ) -> None:
@@ -67,10 +89,12 @@ def set_secret(
 
     Never pass a token as an argument: it would stay in the shell history.
     Example: cmkit secrets set boulangerie-martin/mastodon  (then paste it)
+    CLIENT/shortener stores the key of the client's link shortener (links.shortener).
     """
     from ..diagnostics import CmkitError
     from ..redaction import register
     from ..secrets import SERVICE, env_name, keyring_entry, keyring_get, keyring_set
+    from ..shorten import SECRET_NETWORK
     from .common import note, open_workspace
 
     ws = open_workspace(ctx)
@@ -84,9 +108,10 @@ def set_secret(
             "use the environment variable client.yaml names (token_env) or a git-ignored .env",
         )
     note(f"stored in the OS keyring: {SERVICE} {entry}")
-    space = ws.clients[client]
-    account = space.client.accounts.get(network) if space.client else None  # type: ignore[call-overload]
-    if account is None:
+    account = _holders(ws, client).get(network)
+    if account is None and network == SECRET_NETWORK:
+        note(f"note: {client}/client.yaml has no links.shortener yet (docs/links.md)")
+    elif account is None:
         note(f"note: {client}/client.yaml has no {network} account yet; add one under accounts:")
     var = env_name(account, role)
     if var:
@@ -117,7 +142,8 @@ def status(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
-    """Where each account's secrets come from (never their values); exit 1 if any is missing."""
+    """Where each account's secrets, and the link shortener's key, come from (never their
+    values); exit 1 if any is missing."""
     from ..secrets import DEFAULT_ROLE, Secrets, env_name, missing
     from .common import note, open_workspace, out, print_json
 
@@ -125,20 +151,17 @@ def status(
     lookup = Secrets(ws.root)
     rows: list[dict[str, str | None]] = []
     for space in ws.select(clients or []):
-        accounts = space.client.accounts if space.client else {}
-        for network, account in accounts.items():
+        for network, account in _holders(ws, space.slug).items():
             for role in [DEFAULT_ROLE, *[r for r in account.secrets if r != DEFAULT_ROLE]]:
-                found = lookup.find(space.slug, network.value, account, role)
+                found = lookup.find(space.slug, network, account, role)
                 rows.append(
                     {
                         "client": space.slug,
-                        "network": network.value,
+                        "network": network,
                         "role": role,
                         "variable": env_name(account, role),
                         "source": found.source if found else None,
-                        "fix": None
-                        if found
-                        else missing(space.slug, network.value, account, role).hint,
+                        "fix": None if found else missing(space.slug, network, account, role).hint,
                     }
                 )
     for warning in lookup.warnings:
