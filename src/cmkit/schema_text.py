@@ -90,8 +90,8 @@ FIELD_TEXT: dict[str, str] = {
     "Account.locale": "Locale this account posts in, when it differs from the client's "
     "first one; its posts use the matching variant.",
     "Account.visibility": "Mastodon visibility of posts: public, unlisted or private.",
-    "Account.max_chars": "Character limit of this account's server, when not the network's "
-    "default (Mastodon instances vary).",
+    "Account.max_chars": "Character limit of this account, when not the network's default "
+    "(a Mastodon instance's own limit, an X Premium account's 25,000).",
     "Account.media_base_url": "Public URL where media/ is served, for this account only.",
     "Links.utm": "UTM parameters added to each post's link (a link that already has utm_ "
     "parameters is left alone). Values may use {network}, {campaign}, {client}, {post}.",

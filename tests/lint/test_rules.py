@@ -107,6 +107,22 @@ def test_a_network_variant_fixes_the_length(ws: Path, post: Callable[..., Path])
     assert problems(ws) == []
 
 
+def test_an_account_s_own_limit_replaces_the_network_s(ws: Path, post: Callable[..., Path]) -> None:
+    client = ws / "clients" / "acme" / "client.yaml"
+
+    def accounts(x_limit: int) -> None:
+        text = CLIENT.replace("token_env: ACME_MASTO}", "token_env: ACME_MASTO, max_chars: 1000}")
+        extra = f'  x: {{handle: "@acme", token_env: ACME_X, max_chars: {x_limit}}}\n'
+        client.write_text(text.replace("media_base_url", extra + "media_base_url", 1))
+
+    accounts(25_000)  # an X Premium account, an instance that takes 1,000 characters
+    post(front(networks="[x, mastodon]") + "x" * 600 + " #Acme\n")
+    assert problems(ws) == []
+    accounts(500)
+    problem = only(ws)
+    assert problem.rule == "text/too-long" and "x: 606/500" in problem.message
+
+
 def test_a_draft_over_the_limit_is_only_a_warning(ws: Path, post: Callable[..., Path]) -> None:
     post(front(status="draft") + "x" * 400 + " #Acme\n")
     assert only(ws).severity is Severity.WARNING

@@ -60,7 +60,8 @@ def _text_rules(
             )
         return
     parts = [text, *post.meta.thread]
-    limit = max_chars if network is Network.MASTODON else None
+    # an account's own limit: its Mastodon instance's, or an X Premium account's
+    limit = max_chars if network in (Network.MASTODON, Network.X) else None
     for index, part in enumerate(parts):
         counted = t.count(
             part,
