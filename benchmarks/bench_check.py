@@ -3,7 +3,8 @@
     python benchmarks/bench_check.py [--clients 50 --posts 200]
 
 - cold `check --no-cache` on a 10,000-post workspace vs a script that only parses and
-  validates each post (benchmarks/baseline_check.py)   target ≤ 1.0×
+  validates each post (benchmarks/baseline_check.py)   target ≤ 1.0×; printed with it,
+  cmkit's loading alone (benchmarks/load_only.py), to tell loading from the rules
 - warm `check` (cache filled, files unchanged) vs the same baseline   target ≤ 0.3×
 - `cmkit --help` vs `python -c "import typer"`   target ≤ 1.3×
 """
@@ -35,11 +36,16 @@ def main() -> int:
         cmkit = [BIN / "cmkit", "-w", ws, "check"]
         baseline = best([sys.executable, HERE / "baseline_check.py", ws], args.repeat)
         cold = best([*cmkit, "--no-cache"], args.repeat, env=env, ok=(0, 1))
+        loading = best([sys.executable, HERE / "load_only.py", ws], args.repeat)
         best(cmkit, 1, env=env, ok=(0, 1))  # fill the cache
         warm = best(cmkit, args.repeat, env=env, ok=(0, 1))
         typer = best([sys.executable, "-c", "import typer"], 7)
         helps = best([BIN / "cmkit", "--help"], 7)
     print(f"workspace: {args.clients} clients × {args.posts} posts, {os.cpu_count()} cores")
+    print(
+        f"{'  of which loading alone (load_only.py)':<48} {loading:7.3f} s  "
+        f"= {loading / baseline:5.2f}× the baseline; the rules: {(cold - loading) / baseline:.2f}×"
+    )
     results = [
         report("cmkit check, cold (--no-cache)", cold, baseline, 1.0),
         report("cmkit check, warm (unchanged files)", warm, baseline, 0.3),
