@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .diagnostics import CmkitError
 
@@ -25,3 +25,14 @@ def now() -> datetime:
     if pinned:
         return parse_instant(pinned).astimezone(UTC)
     return datetime.now(UTC)
+
+
+def duration(delta: timedelta) -> str:
+    """A lateness as a person says it: 5 min, 2 h 05 min, 3 days."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+    return f"{hours // 24} days"

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, overload
 
 from . import ledger
+from .clock import duration
 from .connectors.base import (
     CheckIssue,
     ConnectorError,
@@ -26,7 +27,7 @@ from .connectors.base import (
 from .diagnostics import CmkitError
 from .models import Status
 from .publish_resources import Resources
-from .publish_types import Job, Outcome, Result, duration, resolve_hint
+from .publish_types import Job, Outcome, Result, resolve_hint
 from .redaction import redact
 from .secrets import missing as missing_secret
 

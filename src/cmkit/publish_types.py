@@ -65,16 +65,6 @@ class Result:
         return data
 
 
-def duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
-    return f"{hours // 24} days"
-
-
 def resolve_hint(job: Job) -> str:
     base = f"cmkit publish {job.space.slug} --post {job.post.id} --network {job.network}"
     return (

@@ -119,6 +119,18 @@ def test_soon_missing(cmkit: Callable[..., object], ws: Path) -> None:
     }
 
 
+def test_an_approved_post_whose_time_passed_today_is_not_to_approve(
+    cmkit: Callable[..., object], build: Callable[[], Builder], now: Callable[[str], None]
+) -> None:
+    now("2026-11-25T12:05:00+01:00")
+    b = build().client("martin", calendar=CALENDAR, strategy=STRATEGY)
+    b.post("martin", "midi", "2026-11-25 12:00")  # approved, five minutes ago
+    b.post("martin", "soir", "2026-11-25 18:00", status="review")
+    stock = _stock(cmkit, b.root)
+    assert stock["states"] == {"overdue": 1, "review": 1}
+    assert [p["id"] for p in stock["to_approve"]] == ["soir"]  # type: ignore[union-attr]
+
+
 def test_yearly_highlight_without_brief_wants_one_post(
     cmkit: Callable[..., object], ws: Path
 ) -> None:

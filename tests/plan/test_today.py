@@ -112,6 +112,35 @@ def test_overdue_and_missed(cmkit: Callable[..., Any], ws: Path) -> None:
     assert "never approved" in overdue["jamais"]["text"]
 
 
+def test_a_post_past_its_time_goes_out_within_the_grace_and_is_shown_once(
+    cmkit: Callable[..., Any], build: Callable[[], Builder], now: Callable[[str], None]
+) -> None:
+    now("2026-11-25T12:05:00+01:00")
+    b = build().config(ROUTINE + "publish: {grace_minutes: 60}\n").client("martin")
+    for post, at in [("midi", "25 12:00"), ("matin", "25 10:30"), ("hier-soir", "24 23:30")]:
+        b.post("martin", post, f"2026-11-{at}", networks="[facebook]", body="Du pain")
+    code, data = _today(cmkit, b.root)
+    due = {item["post"]: item for item in _section(data, "due")}
+    on_time = {key: {c["check"]: c for c in item["checks"]}["on time"] for key, item in due.items()}
+    # five minutes late, within the hour of grace: the next publish run sends it
+    assert due["midi"]["level"] == "ok" and on_time["midi"]["ok"]
+    assert on_time["midi"]["detail"] == "due 5 min ago; the next `cmkit publish` sends it"
+    # an hour and a half late: cmkit will not send it by itself
+    assert due["matin"]["level"] == "alert" and not on_time["matin"]["ok"]
+    assert on_time["matin"]["detail"].startswith("1 h 35 min late, past the 1 h grace")
+    assert "`cmkit publish --post matin`" in on_time["matin"]["detail"]
+    # today's posts are under "Due today" only; yesterday's is overdue, and past the grace
+    [overdue] = _section(data, "overdue")
+    assert overdue["post"] == "hier-soir" and overdue["level"] == "alert"
+    assert code == 1
+
+    now("2026-11-25T00:10:00+01:00")  # forty minutes after last night's post
+    code, data = _today(cmkit, b.root)
+    [overdue] = _section(data, "overdue")
+    assert overdue["level"] == "todo" and "the next `cmkit publish` sends it" in overdue["text"]
+    assert code == 0
+
+
 def test_stock_alerts(cmkit: Callable[..., Any], ws: Path) -> None:
     _, data = _today(cmkit, ws)
     texts = [item["text"] for item in _section(data, "stock")]

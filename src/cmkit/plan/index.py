@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..diagnostics import Problem
     from ..workspace import ClientSpace, Post
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # a dict lookup is several times cheaper than Network(value), and a cache holds 10,000 rows
 _NETWORK = {n.value: n for n in Network}
 

@@ -219,6 +219,7 @@ class WorkspaceSettings:
     timezone: str
     locale: str
     routine: Routine
+    grace_minutes: int  # publish.grace_minutes: how late `cmkit publish` still sends a post
 
     @classmethod
     def from_model(cls, config: models.WorkspaceConfig) -> WorkspaceSettings:
@@ -231,6 +232,7 @@ class WorkspaceSettings:
                 {WEEKDAYS.index(str(d)): tuple(tasks) for d, tasks in routine.weekly.items()},
                 tuple(MonthlyTask(t.task, t.day) for t in routine.monthly),
             ),
+            config.publish.grace_minutes,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -240,6 +242,7 @@ class WorkspaceSettings:
             "daily": list(self.routine.daily),
             "weekly": [[d, list(t)] for d, t in self.routine.weekly.items()],
             "monthly": [[m.task, m.day] for m in self.routine.monthly],
+            "grace_minutes": self.grace_minutes,
         }
 
     @classmethod
@@ -252,4 +255,5 @@ class WorkspaceSettings:
                 {d: tuple(t) for d, t in data["weekly"]},
                 tuple(MonthlyTask(t, d) for t, d in data["monthly"]),
             ),
+            int(data["grace_minutes"]),
         )

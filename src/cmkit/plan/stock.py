@@ -188,8 +188,8 @@ def client_stock(
                 undated_ready += 1
             else:
                 ready.append(post)
-        elif post.at is not None and today <= post.at.date() <= window_end:
-            to_approve.append(post)
+        elif current is not State.OVERDUE and post.at and today <= post.at.date() <= window_end:
+            to_approve.append(post)  # an approved post whose time passed is overdue, not this
     to_approve.sort(key=lambda p: (p.at, p.id))
     upcoming = [p for p in live if p.at is not None and p.at >= now]
     book = DateBook(space)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..clock import duration
 from ..diagnostics import CmkitError, Problem
 from .keydates import DateBook
 from .readiness import Check, checks, problems_by_file
@@ -157,6 +158,8 @@ def due_section(ctx: TodayContext) -> Section:
             continue
         found: list[Problem] = problems.get(post.rel, [])
         result = checks(space, post, found)
+        if current is State.OVERDUE:
+            result.append(_still_sent(ctx, post))
         ready = all(c.ok for c in result)
         items.append(
             Item(label, "ok" if ready else "alert", space.slug, post.id, post.at, result, post.rel)
@@ -164,9 +167,27 @@ def due_section(ctx: TodayContext) -> Section:
     return Section("due", "Due today", items, "nothing planned today")
 
 
+def _still_sent(ctx: TodayContext, post: PlanPost) -> Check:
+    """Whether `cmkit publish` still sends an approved post whose time has passed: it
+    does within the workspace's grace (publish.grace_minutes), and refuses after it."""
+    assert post.at is not None
+    late, grace = ctx.now - post.at, timedelta(minutes=ctx.ws.config.grace_minutes)
+    if late <= grace:
+        return Check(
+            "on time", True, f"due {duration(late)} ago; the next `cmkit publish` sends it"
+        )
+    return Check(
+        "on time",
+        False,
+        f"{duration(late)} late, past the {duration(grace)} grace: cmkit will not send it "
+        f"by itself — `cmkit publish --post {post.id}`, or re-date it",
+    )
+
+
 def overdue_section(ctx: TodayContext) -> Section:
     items = []
     since = ctx.now - timedelta(days=MISSED_LOOKBACK_DAYS)
+    grace = timedelta(minutes=ctx.ws.config.grace_minutes)
     for space in ctx.spaces:
         state = ctx.state(space)
         for post in space.posts:
@@ -174,15 +195,20 @@ def overdue_section(ctx: TodayContext) -> Section:
                 continue
             current = state.state(post, ctx.now)
             if current is State.OVERDUE:
+                if post.at.date() == ctx.day:
+                    continue  # under "Due today", with whether it still goes out
                 done = state.networks_done(post)
                 left = [str(n) for n in post.networks if str(n) not in done]
                 why = f"approved, not published on {', '.join(left)}"
                 if done:
                     why += f" (out on {', '.join(done)})"
+                sent = ctx.now - post.at <= grace
+                if sent:
+                    why += "; the next `cmkit publish` sends it"
                 items.append(
                     Item(
                         f"{title_of(post, 40)} — {why}",
-                        "alert",
+                        "todo" if sent else "alert",
                         space.slug,
                         post.id,
                         post.at,
