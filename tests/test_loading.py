@@ -157,6 +157,24 @@ def test_bad_dates_say_the_expected_form(ws: Path) -> None:
     assert problem.line == 2 and "YYYY-MM-DD HH:MM" in problem.hint
 
 
+@pytest.mark.parametrize(
+    ("line", "message", "hint"),
+    [
+        ("networks: instagram", "expected a list (- item), found 'instagram'", "[instagram]"),
+        ("title: 2026", "expected text, found 2026", "quote it to make it text"),
+        ("thread: {a: b}", "expected a list (- item), found a mapping", "one `- item` per line"),
+        ("media: [photo.jpg]", "expected a mapping (key: value), found 'photo.jpg'", "indented"),
+    ],
+)
+def test_a_wrong_type_says_how_to_write_the_right_one(
+    ws: Path, line: str, message: str, hint: str
+) -> None:
+    post(ws, f"---\nat: 2026-12-01 09:30\n{line}\n---\nx\n")
+    (problem,) = load(ws).problems
+    assert problem.line == 3 and problem.rule == "schema/invalid"
+    assert message in problem.message and hint in problem.hint
+
+
 def test_unknown_timezone_suggests_the_closest(ws: Path) -> None:
     (ws / "clients/acme/client.yaml").write_text("name: T\ntimezone: Europe/Pari\n")
     ((rule, line, message),) = rules(ws)

@@ -175,9 +175,23 @@ def _describe(err: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
             "model_type": "a mapping (key: value)",
             "model_attributes_type": "a mapping (key: value)",
         }[kind]
-        hint = "quote it to make it text" if kind == "string_type" else ""
-        return f"expected {wanted}, found {shown}", hint
+        return f"expected {wanted}, found {shown}", _type_hint(kind, value)
     return f"{str(err['msg'])[:1].lower()}{str(err['msg'])[1:]} (found {shown})", ""
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    """How to write the value the field wants, shown with the value the file has."""
+    if kind == "string_type":
+        return "quote it to make it text"
+    if kind == "list_type":
+        if isinstance(value, dict):
+            return "list the items, one `- item` per line, or as [a, b]"
+        return f"write it as a list, even of one item: [{value}]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "write its keys on the lines below, indented (see docs/files.md)"
+    if kind.startswith(("int", "float")):
+        return "write digits only, with a dot for decimals (1200, 79.8)"
+    return "write true or false"
 
 
 def _pattern_hint(loc: tuple[int | str, ...]) -> str:
