@@ -201,6 +201,22 @@ def test_unknown_pillar_and_campaign(ws: Path, post: Callable[..., Path]) -> Non
     assert "did you mean 'produits'" in found["post/unknown-pillar"].hint
 
 
+def test_a_broken_campaign_or_calendar_file_is_reported_once_not_in_every_post(
+    ws: Path, post: Callable[..., Path]
+) -> None:
+    client = ws / "clients" / "acme"
+    (client / "campaigns").mkdir()
+    (client / "campaigns" / "noel.yaml").write_text("name: Noël\nbudget: {total: 300 €}\n")
+    (client / "calendar.yaml").write_text("highlights: [{id: concours, start: demain}]\n")
+    post(front(campaign="noel") + "Pain #Acme\n", "a.md")
+    post(front(highlight="concours", at="2026-12-02 09:30") + "Pain #Acme\n", "b.md")
+    found = [p for p in problems(ws) if p.severity is Severity.ERROR or "post/" in p.rule]
+    assert {p.path for p in found} == {
+        "clients/acme/campaigns/noel.yaml",
+        "clients/acme/calendar.yaml",
+    }, "\n".join(p.text() for p in found)
+
+
 def test_duplicate_ids_and_slot_collision(ws: Path, post: Callable[..., Path]) -> None:
     post(front(id="noel") + "Pain #Acme\n", "a.md")
     post(front(id="noel") + "Brioche #Acme\n", "b.md")
