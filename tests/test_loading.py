@@ -175,10 +175,33 @@ def test_a_wrong_type_says_how_to_write_the_right_one(
     assert message in problem.message and hint in problem.hint
 
 
+def test_a_model_rule_gives_its_fix_as_the_hint(ws: Path) -> None:
+    post(ws, "---\nat: 2026-12-01 09:30\nnetworks: [bluesky, bluesky]\n---\nx\n")
+    (ws / "clients/acme/strategy.yaml").write_text(
+        "period: {start: 2026-12-01, end: 2026-12-31}\n"
+        "pillars: [{id: a, share: 70}, {id: b, share: 60}]\n"
+    )
+    (ws / "clients/acme/calendar.yaml").write_text(
+        "highlights: [{id: noel, name: Noël, start: 2026-12-25, end: 2026-12-01}]\n"
+    )
+    found = {p.message: p.hint for p in load(ws).problems}
+    assert found == {
+        "networks: 'bluesky' is listed twice": "remove the second one",
+        "highlights[0]: the highlight ends before it starts": (
+            "swap start and end, or fix the end date"
+        ),
+        "pillars: pillar shares add up to 130 %, more than 100 %": (
+            "lower some shares so that they add up to 100 % at most"
+        ),
+    }
+
+
 def test_unknown_timezone_suggests_the_closest(ws: Path) -> None:
     (ws / "clients/acme/client.yaml").write_text("name: T\ntimezone: Europe/Pari\n")
-    ((rule, line, message),) = rules(ws)
-    assert rule == "schema/invalid" and line == 2 and "did you mean 'Europe/Paris'" in message
+    (problem,) = load(ws).problems
+    assert (problem.rule, problem.line) == ("schema/invalid", 2)
+    assert problem.message == "timezone: unknown time zone 'Europe/Pari'"
+    assert problem.hint == "did you mean 'Europe/Paris'?"
 
 
 def test_yaml_12_scalars_norway_and_times_stay_strings(ws: Path) -> None:
@@ -199,9 +222,16 @@ def test_syntax_error_is_located(ws: Path) -> None:
     assert rule == "yaml/syntax" and line in (3, 4)
 
 
-def test_unreadable_file_is_reported(ws: Path) -> None:
-    (ws / "clients/acme/posts/folder.md").mkdir()
-    assert [r for r, _, _ in rules(ws)] == ["file/unreadable"]
+def test_unreadable_files_say_what_they_are(ws: Path) -> None:
+    posts = ws / "clients/acme/posts"
+    (posts / "folder.md").mkdir()
+    (posts / "dangling.md").symlink_to(ws / "nowhere.md")
+    (posts / "loop.md").symlink_to(posts / "loop.md")
+    hints = {p.path.rsplit("/", 1)[1]: p.hint for p in load(ws).problems}
+    assert {p.rule for p in load(ws).problems} == {"file/unreadable"}
+    assert "a folder named like a file" in hints["folder.md"]
+    assert "a link to a file that does not exist" in hints["dangling.md"]
+    assert "leads back to itself" in hints["loop.md"]
 
 
 def test_a_token_instead_of_a_variable_name_is_refused(ws: Path) -> None:

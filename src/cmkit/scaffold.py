@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from . import scaffold_text as text
 from .diagnostics import CmkitError, Problem, suggest
 from .models import Client, WorkspaceConfig
+from .models.base import INVALID
 from .networks import Network, parse_network
 from .schema import SCHEMA_DIR, modeline, write_schemas
 from .workspace import CLIENTS_DIR, CONFIG_FILE, load_model
@@ -128,10 +129,11 @@ def _option_error(exc: ValidationError, country: str | None) -> CmkitError:
     error = exc.errors()[0]
     option = _OPTIONS.get(str(error["loc"][0]), "")
     value = str(country if option == "--country" else error.get("input"))
+    if error["type"] == INVALID:  # the model says how to fix it
+        ctx = error.get("ctx") or {}
+        return CmkitError(f"{option} {value}: {ctx.get('message')}", str(ctx.get("hint", "")))
     if error["type"] != "string_pattern_mismatch":
-        message = str(error["msg"]).removeprefix("Value error, ")
-        message, _, hint = message.partition(" — ")  # the model's "did you mean" is a hint
-        return CmkitError(f"{option} {value}: {message}", hint)
+        return CmkitError(f"{option} {value}: {error['msg']}")
     if option == "--country":
         return CmkitError(
             f"--country {value}: not a two-letter ISO country code", "e.g. FR, BE, CH, LU or CA"

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Problem, suggest
+from .models.base import INVALID
 from .yamlio import Parsed
 
 M = TypeVar("M", bound=BaseModel)
@@ -140,6 +141,8 @@ def _describe(err: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
         guess = suggest(str(value), [c for c in choices if c]) if isinstance(value, str) else None
         hint = f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(choices)}"
         return f"{shown} is not one of the known values", hint
+    if kind == INVALID:
+        return str(ctx.get("message", err["msg"])), str(ctx.get("hint", ""))
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, "), ""
     if kind.startswith(("datetime", "date")):

@@ -9,8 +9,21 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from ..diagnostics import suggest
+
+INVALID = "cmkit_invalid"  # the error type `cmkit check` shows as message + fix hint
+
+
+def invalid(message: str, hint: str) -> PydanticCustomError:
+    """A validation error that says how to fix it: `cmkit check` prints the hint as the
+    problem's fix, as it does for its own rules."""
+    return PydanticCustomError(INVALID, "{message}", {"message": message, "hint": hint})
+
+
+def ends_before_start(what: str) -> PydanticCustomError:
+    return invalid(f"the {what} ends before it starts", "swap start and end, or fix the end date")
 
 
 class StrictModel(BaseModel):
@@ -29,8 +42,12 @@ def _check_timezone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         guess = suggest(value, _zone_names())
-        hint = f" — did you mean '{guess}'?" if guess else " (an IANA name such as 'Europe/Paris')"
-        raise ValueError(f"unknown time zone '{value}'{hint}") from None
+        raise invalid(
+            f"unknown time zone '{value}'",
+            f"did you mean '{guess}'?"
+            if guess
+            else "use an IANA name such as Europe/Paris or America/Montreal",
+        ) from None
     return value
 
 
@@ -38,22 +55,25 @@ def _check_env_name(value: str) -> str:
     if re.fullmatch(r"[A-Z_][A-Z0-9_]*", value):
         return value
     if len(value) >= 20 or re.search(r"[a-z0-9]{12,}", value):
-        raise ValueError(
-            "this looks like a secret, not the name of an environment variable: put the token "
-            "in the environment (or .env / the keyring) and write its variable's NAME here, "
-            "e.g. MARTIN_MASTODON_TOKEN"
+        raise invalid(
+            "this looks like a secret, not the name of an environment variable",
+            "put the token in the environment (or .env / the keyring) and write its "
+            "variable's NAME here, e.g. MARTIN_MASTODON_TOKEN",
         )
-    raise ValueError("an environment variable name is UPPER_CASE letters, digits and _")
+    raise invalid(
+        f"'{value}' is not an environment variable name",
+        "use UPPER_CASE letters, digits and _, e.g. MARTIN_MASTODON_TOKEN",
+    )
 
 
 def _parse_time(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         # `time: 0930` or a bare hour; YAML gives an int
-        raise ValueError('write times as quoted "HH:MM" (e.g. "09:30")')
+        raise invalid(f"{value} is a number, not a time of day", 'write it quoted: "09:30"')
     if isinstance(value, str):
         m = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", value.strip())
         if not m:
-            raise ValueError(f'\'{value}\' is not a time of day; write "HH:MM", e.g. "09:30"')
+            raise invalid(f"'{value}' is not a time of day", 'write "HH:MM", e.g. "09:30"')
         return time(int(m.group(1)), int(m.group(2)))
     return value
 

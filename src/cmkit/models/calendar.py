@@ -9,7 +9,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from ..networks import Network
-from .base import CountryCode, Region, Slug, StrictModel, TimeOfDay
+from .base import CountryCode, Region, Slug, StrictModel, TimeOfDay, ends_before_start
 from .post import Format
 from .workspace import Weekday
 
@@ -51,7 +51,7 @@ class Highlight(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
-            raise ValueError("the highlight ends before it starts")
+            raise ends_before_start("highlight")
         return self
 
 

@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .base import Currency, NonNegative, StrictModel, Url
+from .base import Currency, NonNegative, StrictModel, Url, ends_before_start
 
 Platform = Literal[
     "meta",
@@ -78,7 +78,7 @@ class Campaign(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError("the campaign ends before it starts")
+            raise ends_before_start("campaign")
         return self
 
     @property

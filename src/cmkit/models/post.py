@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from ..networks import Network
-from .base import Locale, Slug, StrictModel, Url
+from .base import Locale, Slug, StrictModel, Url, invalid
 
 
 class Status(StrEnum):
@@ -81,6 +81,6 @@ class PostMeta(StrictModel):
         seen: set[Network] = set()
         for network in value:
             if network in seen:
-                raise ValueError(f"'{network}' is listed twice")
+                raise invalid(f"'{network}' is listed twice", "remove the second one")
             seen.add(network)
         return value

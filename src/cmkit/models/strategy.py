@@ -6,10 +6,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..networks import Network
-from .base import Currency, NonNegative, Slug, StrictModel
+from .base import Currency, NonNegative, Slug, StrictModel, ends_before_start, invalid
 
 
 class Metric(StrEnum):
@@ -36,7 +36,7 @@ class Period(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError("the period ends before it starts")
+            raise ends_before_start("period")
         return self
 
 
@@ -78,9 +78,13 @@ class Strategy(StrictModel):
     audiences: list[Audience] = Field(default_factory=list)
     notes: str | None = None
 
-    @model_validator(mode="after")
-    def _pillar_shares(self) -> Self:
-        total = sum(p.share or 0 for p in self.pillars)
+    @field_validator("pillars")
+    @classmethod
+    def _pillar_shares(cls, pillars: list[Pillar]) -> list[Pillar]:
+        total = sum(p.share or 0 for p in pillars)
         if total > 100.5:
-            raise ValueError(f"pillar shares add up to {total:g} %, more than 100 %")
-        return self
+            raise invalid(
+                f"pillar shares add up to {total:g} %, more than 100 %",
+                "lower some shares so that they add up to 100 % at most",
+            )
+        return pillars
