@@ -210,6 +210,18 @@ def _read_bounded(path: Path) -> bytes | None:
         os.close(fd)
 
 
+def _unreadable_hint(exc: OSError) -> str:
+    """What to do about a file that cannot be opened, by what the system said."""
+    import errno
+
+    return {
+        errno.ENOENT: "it is a link to a file that does not exist (or was just removed): "
+        "fix the link or delete it",
+        errno.ELOOP: "it is a symbolic link that leads back to itself: delete it",
+        errno.EISDIR: "it is a folder named like a file: rename it, or move its files out",
+    }.get(exc.errno or 0, "check the file's permissions (e.g. chmod u+r FILE)")
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file; a BOM is dropped, CRLF becomes LF. Problems instead of exceptions."""
     try:
@@ -233,7 +245,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
                 0,
                 "file/unreadable",
                 f"cannot read the file: {exc.strerror or exc}",
-                "check the file's permissions",
+                _unreadable_hint(exc),
             )
         ]
     if raw.startswith(b"\xef\xbb\xbf"):

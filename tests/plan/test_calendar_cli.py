@@ -217,3 +217,12 @@ def test_a_broken_post_is_reported_not_hidden(cmkit: Callable[..., object], ws: 
     assert r.exit_code == 0  # type: ignore[attr-defined]
     assert "martin: 1 file(s) with errors are left out" in r.stderr  # type: ignore[attr-defined]
     assert "cmkit check" in r.stderr  # type: ignore[attr-defined]
+
+
+def test_a_broken_cmkit_yaml_is_said_not_silently_replaced_by_defaults(
+    cmkit: Callable[..., object], ws: Path
+) -> None:
+    (ws / "cmkit.yaml").write_text("timezone: Mars/Olympus\n", encoding="utf-8")
+    for command in ("calendar", "stock", "today"):
+        r = cmkit("-w", ws, command)
+        assert "cmkit.yaml has errors: its settings are left out" in r.stderr, command  # type: ignore[attr-defined]

@@ -148,6 +148,11 @@ def _months_later(day: date, months: int) -> date:
 def _warn(ws: PlanWorkspace) -> None:
     from .common import note
 
+    if ws.config.invalid:
+        note(
+            f"cmkit.yaml has errors: its settings are left out (time zone {ws.config.timezone}, "
+            "default routine); run `cmkit check`"
+        )
     for plan in ws.clients:
         if plan.unreadable:
             note(

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..diagnostics import Problem
     from ..workspace import ClientSpace, Post
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # a dict lookup is several times cheaper than Network(value), and a cache holds 10,000 rows
 _NETWORK = {n.value: n for n in Network}
 
@@ -228,11 +228,12 @@ def _load_client(root: Path, folder: Path) -> PlanClient:
     from ..workspace import Workspace, load_client
 
     problems: list[Problem] = []
-    space = load_client(Workspace(root, _config_model(root) or WorkspaceConfig()), folder, problems)
+    config = _config_model(root, []) or WorkspaceConfig()
+    space = load_client(Workspace(root, config), folder, problems)
     return PlanClient.from_space(space, problems)
 
 
-def _config_model(root: Path) -> Any:
+def _config_model(root: Path, problems: list[Problem]) -> Any:
     from ..layout import CONFIG_FILE
     from ..models import WorkspaceConfig
     from ..workspace import load_model
@@ -240,7 +241,7 @@ def _config_model(root: Path) -> Any:
     path = root / CONFIG_FILE
     if not path.is_file():
         return None
-    config, _ = load_model(path, root, WorkspaceConfig, [])
+    config, _ = load_model(path, root, WorkspaceConfig, problems)
     return config
 
 
@@ -255,7 +256,11 @@ def _load_config(root: Path, config_fp: str, use_cache: bool) -> WorkspaceSettin
             pass
     from ..models import WorkspaceConfig
 
-    settings = WorkspaceSettings.from_model(_config_model(root) or WorkspaceConfig())
+    problems: list[Problem] = []
+    config = _config_model(root, problems)
+    settings = WorkspaceSettings.from_model(
+        config or WorkspaceConfig(), invalid=config is None and bool(problems)
+    )
     if use_cache:
         payload = {"v": FORMAT_VERSION, "config": settings.to_json()}
         save_entry(root, ".cmkit.yaml", config_fp, payload, kind="plan")

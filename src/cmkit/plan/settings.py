@@ -220,9 +220,12 @@ class WorkspaceSettings:
     locale: str
     routine: Routine
     grace_minutes: int  # publish.grace_minutes: how late `cmkit publish` still sends a post
+    invalid: bool = False  # cmkit.yaml does not load: these are the defaults
 
     @classmethod
-    def from_model(cls, config: models.WorkspaceConfig) -> WorkspaceSettings:
+    def from_model(
+        cls, config: models.WorkspaceConfig, *, invalid: bool = False
+    ) -> WorkspaceSettings:
         routine = config.routine
         return cls(
             config.timezone,
@@ -233,6 +236,7 @@ class WorkspaceSettings:
                 tuple(MonthlyTask(t.task, t.day) for t in routine.monthly),
             ),
             config.publish.grace_minutes,
+            invalid,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -243,6 +247,7 @@ class WorkspaceSettings:
             "weekly": [[d, list(t)] for d, t in self.routine.weekly.items()],
             "monthly": [[m.task, m.day] for m in self.routine.monthly],
             "grace_minutes": self.grace_minutes,
+            "invalid": self.invalid,
         }
 
     @classmethod
@@ -256,4 +261,5 @@ class WorkspaceSettings:
                 tuple(MonthlyTask(t, d) for t, d in data["monthly"]),
             ),
             int(data["grace_minutes"]),
+            bool(data["invalid"]),
         )
