@@ -110,6 +110,9 @@ class ClientSpace:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
     docs: dict[str, Parsed] = field(default_factory=dict, repr=False)  # rel → parsed YAML
+    # files present but not loaded (their problems say why), relative to the client
+    # folder: what they define is unknown, not missing
+    unloaded: set[str] = field(default_factory=set)
     # facts derived from the loaded files, computed once: the stat of each picture,
     # accounts as connectors see them…; keyed by (what, which)
     derived: dict[tuple[str, object], object] = field(default_factory=dict, repr=False)
@@ -221,6 +224,8 @@ def load_client(ws: Workspace, folder: Path, problems: list[Problem]) -> ClientS
             setattr(space, name.removesuffix(".yaml"), obj)
             if parsed is not None:
                 space.docs[relpath(path, root)] = parsed
+            if obj is None:
+                space.unloaded.add(name)
     _check_stray_files(folder, root, problems)
     campaigns = folder / "campaigns"
     if campaigns.is_dir():
@@ -228,6 +233,8 @@ def load_client(ws: Workspace, folder: Path, problems: list[Problem]) -> ClientS
             campaign, _ = load_model(path, root, Campaign, problems)
             if campaign is not None:
                 space.campaigns[path.stem] = campaign
+            else:
+                space.unloaded.add(f"campaigns/{path.name}")
     posts = folder / "posts"
     if posts.is_dir():
         for path in sorted(posts.rglob("*.md")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import PurePosixPath
 
 from ..diagnostics import Problem, Severity, suggest
 from ..models import Status
@@ -42,13 +43,10 @@ def check_posts(space: ClientSpace) -> Iterator[Problem]:
     highlights = {h.id for h in space.calendar.highlights} if space.calendar else set()
     # a file that exists but does not load has its own error: the posts naming what it
     # defines are not told to rename it
-    calendar_broken = space.calendar is None and (space.root / "calendar.yaml").is_file()
-    campaign_files = space.root / "campaigns"
-    broken_campaigns = (
-        {path.stem for path in campaign_files.glob("*.y*ml")} - set(space.campaigns)
-        if campaign_files.is_dir()
-        else set()
-    )
+    calendar_broken = "calendar.yaml" in space.unloaded
+    broken_campaigns = {
+        PurePosixPath(name).stem for name in space.unloaded if name.startswith("campaigns/")
+    }
     locales = set(space.client.locales) if space.client else set()
     locales.add(space.locale)
     for post in space.posts:
