@@ -167,15 +167,16 @@ def due_section(ctx: TodayContext) -> Section:
     return Section("due", "Due today", items, "nothing planned today")
 
 
+SENT_NEXT = "the next `cmkit publish` sends it"
+
+
 def _still_sent(ctx: TodayContext, post: PlanPost) -> Check:
     """Whether `cmkit publish` still sends an approved post whose time has passed: it
     does within the workspace's grace (publish.grace_minutes), and refuses after it."""
     assert post.at is not None
     late, grace = ctx.now - post.at, timedelta(minutes=ctx.ws.config.grace_minutes)
     if late <= grace:
-        return Check(
-            "on time", True, f"due {duration(late)} ago; the next `cmkit publish` sends it"
-        )
+        return Check("on time", True, f"due {duration(late)} ago; {SENT_NEXT}")
     return Check(
         "on time",
         False,
@@ -187,7 +188,6 @@ def _still_sent(ctx: TodayContext, post: PlanPost) -> Check:
 def overdue_section(ctx: TodayContext) -> Section:
     items = []
     since = ctx.now - timedelta(days=MISSED_LOOKBACK_DAYS)
-    grace = timedelta(minutes=ctx.ws.config.grace_minutes)
     for space in ctx.spaces:
         state = ctx.state(space)
         for post in space.posts:
@@ -202,9 +202,9 @@ def overdue_section(ctx: TodayContext) -> Section:
                 why = f"approved, not published on {', '.join(left)}"
                 if done:
                     why += f" (out on {', '.join(done)})"
-                sent = ctx.now - post.at <= grace
+                sent = _still_sent(ctx, post).ok
                 if sent:
-                    why += "; the next `cmkit publish` sends it"
+                    why += f"; {SENT_NEXT}"
                 items.append(
                     Item(
                         f"{title_of(post, 40)} — {why}",
