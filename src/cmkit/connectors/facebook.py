@@ -41,7 +41,7 @@ from .base import (
 from .graph import FACEBOOK_HOST, GraphApi, NotThisAccount, api_version, same_text
 from .graph_media import first_part_only, is_video
 from .graph_reads import as_int, created_at, insight_values
-from .postlink import shown_as, tagged_in_text, with_link
+from .postlink import card_or_text, shown_as
 
 PUBLISH = "pages_manage_posts"
 READ = "pages_read_engagement"
@@ -163,9 +163,7 @@ class FacebookConnector(BaseConnector):
         """The text sent: with photos, the link goes in the text (no preview card then);
         a bare copy of the linked page in the text becomes the tagged link, never a second
         copy of it."""
-        if delivery.media:
-            return with_link(delivery.text, delivery.link)
-        return tagged_in_text(delivery.text, delivery.link)
+        return card_or_text(delivery.text, delivery.link, card=not delivery.media)
 
     # --- publishing ---------------------------------------------------------------------
 

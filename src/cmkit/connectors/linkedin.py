@@ -159,11 +159,9 @@ class LinkedInConnector(BaseConnector):
     @staticmethod
     def text(delivery: Delivery) -> str:
         """The text; with images the link goes in it (no card then), else in the card."""
-        from .postlink import tagged_in_text, with_link
+        from .postlink import card_or_text
 
-        if delivery.media:
-            return with_link(delivery.text, delivery.link)
-        return tagged_in_text(delivery.text, delivery.link)
+        return card_or_text(delivery.text, delivery.link, card=not delivery.media)
 
     # --- publishing ---------------------------------------------------------------------
 

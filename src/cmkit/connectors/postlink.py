@@ -48,3 +48,10 @@ def tagged_in_text(text: str, link: str | None) -> str:
     if not link or shown_as(text, link) is None:
         return text
     return with_link(text, link)
+
+
+def card_or_text(text: str, link: str | None, *, card: bool) -> str:
+    """The text of a network that shows a post's link as a card when it can: with a
+    card (no media) the text only has a bare copy replaced, without one the link goes
+    in the text."""
+    return tagged_in_text(text, link) if card else with_link(text, link)

@@ -47,7 +47,7 @@ from .graph_media import (
     public_url,
 )
 from .graph_reads import as_int, created_at, insight_values
-from .postlink import tagged_in_text, with_link
+from .postlink import card_or_text
 
 MAX_LINKS = 5
 RULES = FetchRules(
@@ -99,9 +99,7 @@ class ThreadsConnector(ContainerConnector):
     def text(self, delivery: Delivery) -> str:
         """With media there is no link card: the link goes at the end of the text. A bare
         copy of the linked page in the text becomes the tagged link, never a second copy."""
-        if delivery.media:
-            return with_link(delivery.text, delivery.link)
-        return tagged_in_text(delivery.text, delivery.link)
+        return card_or_text(delivery.text, delivery.link, card=not delivery.media)
 
     # --- offline check ------------------------------------------------------------------
 
