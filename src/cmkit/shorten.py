@@ -125,9 +125,13 @@ def _hint(config: Shortener, status: int) -> str:
     return "the post goes out with its full link; see docs/links.md"
 
 
+def key_holder(config: Shortener) -> Account:
+    """The shortener's key, looked up like an account's token (variable, .env, keyring)."""
+    return Account(token_env=config.token_env)
+
+
 def key_for(client: str, config: Shortener, secrets: Secrets) -> str:
-    account = Account(token_env=config.token_env)
-    return secrets.get(client, SECRET_NETWORK, account)
+    return secrets.get(client, SECRET_NETWORK, key_holder(config))
 
 
 def shorten_delivery(delivery: Delivery, config: Shortener, secrets: Secrets) -> Delivery:

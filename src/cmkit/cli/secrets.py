@@ -46,15 +46,14 @@ def _target(ws: Workspace, target: str) -> tuple[str, str]:
 
 def _holders(ws: Workspace, client: str) -> dict[str, Account]:
     """What holds a secret in a client's client.yaml: each account, and the shortener."""
-    from ..models import Account
-    from ..shorten import SECRET_NETWORK
+    from ..shorten import SECRET_NETWORK, key_holder
 
     found = ws.clients[client].client
     if found is None:
         return {}
     holders = {str(network): account for network, account in found.accounts.items()}
     if found.links.shortener is not None:
-        holders[SECRET_NETWORK] = Account(token_env=found.links.shortener.token_env)
+        holders[SECRET_NETWORK] = key_holder(found.links.shortener)
     return holders
 
 
